@@ -1,0 +1,98 @@
+"""The demo: the DUP list, both seed plans and a user for every role."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from objectives.dup import read_dup_csv, sync_dup_taxonomy
+from objectives.models import Missione, Objective, Plan, Programma
+from objectives.plan_json import import_plan_document
+from organisation.models import Assignment, Ente, Membership, Person
+from organisation.services import create_user_for_person, ensure_controllo_group, grant_membership
+
+DEMO_PLAN_FILES = [
+    Path(settings.BASE_DIR) / "fixtures" / "plans" / "montichiari-piao-2024-2026.json",
+    Path(settings.BASE_DIR) / "fixtures" / "plans" / "montepulciano-obiettivi-2022-2024.json",
+]
+DEFAULT_DEMO_PASSWORD = "piao-demo-2026"
+
+# The ente-wide demo users: username -> (role, is_staff).
+ROLE_USERS = {
+    "controllo": (Membership.Role.CONTROLLO, True),
+    "segretario": (Membership.Role.SEGRETARIO, False),
+    "ndv": (Membership.Role.NDV, False),
+    "viewer": (Membership.Role.VIEWER, False),
+}
+RESPONSIBLE_ROLES = [Assignment.Role.DIRIGENTE, Assignment.Role.EQ, Assignment.Role.SEGRETARIO]
+
+
+@dataclass
+class DemoSummary:
+    plans_created: list[str] = field(default_factory=list)
+    plans_kept: list[str] = field(default_factory=list)
+    users_created: list[str] = field(default_factory=list)
+
+
+def _responsible_people(ente: Ente):
+    """Everyone who answers for an objective or holds a dirigente/EQ/segretario post."""
+    return (
+        Person.objects.filter(ente=ente)
+        .filter(
+            pk__in=Objective.objects.filter(ente=ente, dirigente__isnull=False).values("dirigente")
+        )
+        .union(
+            Person.objects.filter(ente=ente, objectives_as_eq__isnull=False),
+            Person.objects.filter(ente=ente, assignments__role__in=RESPONSIBLE_ROLES),
+        )
+    )
+
+
+@transaction.atomic
+def load_demo(*, password: str) -> DemoSummary:
+    """Load everything the demo needs; what is already there is left as it is."""
+    summary = DemoSummary()
+    sync_dup_taxonomy(read_dup_csv(), missione_model=Missione, programma_model=Programma)
+    controllo_group = ensure_controllo_group()
+
+    entes = []
+    for path in DEMO_PLAN_FILES:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        label = f"{data['ente']['name']} · {data['plan']['title']}"
+        existing = Plan.objects.filter(
+            ente__slug=data["ente"]["slug"], title=data["plan"]["title"]
+        ).first()
+        if existing:
+            summary.plans_kept.append(label)
+            entes.append(existing.ente)
+            continue
+        result = import_plan_document(data)
+        summary.plans_created.append(label)
+        entes.append(result.plan.ente)
+
+    User = get_user_model()
+    for username, (role, is_staff) in ROLE_USERS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, is_staff=is_staff)
+            user.set_password(password)
+            user.full_clean()
+            user.save()
+            summary.users_created.append(username)
+        if role == Membership.Role.CONTROLLO:
+            user.groups.add(controllo_group)
+        for ente in entes:
+            grant_membership(user=user, ente=ente, role=role)
+
+    for ente in entes:
+        people = Person.objects.filter(pk__in=_responsible_people(ente).values("pk"))
+        for person in people.order_by("full_name"):
+            user, created = create_user_for_person(
+                person=person, password=password, role=Membership.Role.RESPONSABILE
+            )
+            if created:
+                summary.users_created.append(user.username)
+    return summary

@@ -1,0 +1,507 @@
+"""Import a plan from the JSON format of DESIGN (schema piao.plan/1).
+
+The whole file is checked before anything is written; every problem is reported with where it
+is, in Italian. The writes run in one transaction: a file with one bad value changes nothing.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from objectives.models import Indicator, Objective, Plan, Programma, Target
+from organisation.models import Assignment, Ente, OrgUnit, Person
+
+SCHEMA = "piao.plan/1"
+UNIT_KIND_RANK = {kind: rank for rank, kind in enumerate(OrgUnit.Kind.values)}
+
+
+class PlanImportError(Exception):
+    """The file cannot be imported; `errors` says why, one Italian sentence each."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportSummary:
+    plan: Plan
+    plan_created: bool
+    objectives_created: int = 0
+    objectives_updated: int = 0
+    indicators: int = 0
+    targets: int = 0
+    units: int = 0
+    people: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class _DryRun(Exception):
+    pass
+
+
+# -- reading and checking -------------------------------------------------------------------
+
+
+class _Checker:
+    """Reads typed values out of the parsed JSON, collecting errors instead of stopping."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+
+    def text(self, obj: dict, key: str, where: str, *, required: bool = False) -> str:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.fail(where, f"manca «{key}».")
+            return ""
+        if not isinstance(value, str):
+            self.fail(where, f"«{key}» deve essere un testo.")
+            return ""
+        if required and not value.strip():
+            self.fail(where, f"«{key}» è vuoto.")
+        return value.strip()
+
+    def number(self, obj: dict, key: str, where: str, *, minimum: Decimal | None = None):
+        value = obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(where, f"«{key}» deve essere un numero, non {value!r}.")
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(where, f"«{key}» non è un numero valido.")
+            return None
+        if minimum is not None and number < minimum:
+            self.fail(where, f"«{key}» non può essere minore di {minimum}.")
+            return None
+        return number
+
+    def year(self, obj: dict, key: str, where: str, *, required: bool = False) -> int | None:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.fail(where, f"manca «{key}».")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+            self.fail(where, f"«{key}» deve essere un anno (per esempio 2024), non {value!r}.")
+            return None
+        return value
+
+    def date(self, obj: dict, key: str, where: str) -> dt.date | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(where, f"«{key}» deve essere una data AAAA-MM-GG, non {value!r}.")
+            return None
+
+    def choice(self, obj: dict, key: str, where: str, choices, default: str) -> str:
+        value = obj.get(key)
+        if value is None:
+            return default
+        if value not in choices.values:
+            allowed = ", ".join(choices.values)
+            self.fail(where, f"«{key}» vale {value!r}: ammessi {allowed}.")
+            return default
+        return value
+
+    def items(self, obj: dict, key: str, where: str) -> list:
+        value = obj.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(where, f"«{key}» deve essere un elenco.")
+            return []
+        return value
+
+
+def _read_indicator(c: _Checker, raw: Any, where: str, plan_years: range) -> dict | None:
+    if not isinstance(raw, dict):
+        c.fail(where, "deve essere un oggetto.")
+        return None
+    baseline = raw.get("baseline") or {}
+    if not isinstance(baseline, dict):
+        c.fail(where, "«baseline» deve essere un oggetto.")
+        baseline = {}
+    indicator = {
+        "description": c.text(raw, "description", where),
+        "kind": c.choice(raw, "kind", where, Indicator.Kind, Indicator.Kind.NUMBER),
+        "unit": c.text(raw, "unit", where),
+        "direction": c.choice(
+            raw, "direction", where, Indicator.Direction, Indicator.Direction.INCREASE
+        ),
+        "weight": c.number(raw, "weight", where, minimum=Decimal(0)),
+        "baseline_value": c.number(baseline, "value", f"{where}, baseline"),
+        "baseline_year": c.year(baseline, "year", f"{where}, baseline"),
+        "baseline_text": c.text(baseline, "text", f"{where}, baseline"),
+        "targets": [],
+    }
+    years_seen: set[int] = set()
+    for t_index, t_raw in enumerate(c.items(raw, "targets", where), start=1):
+        t_where = f"{where}, target {t_index}"
+        if not isinstance(t_raw, dict):
+            c.fail(t_where, "deve essere un oggetto.")
+            continue
+        year = c.year(t_raw, "year", t_where, required=True)
+        if year is not None and year not in plan_years:
+            c.fail(
+                t_where,
+                f"l'anno {year} è fuori dal piano ({plan_years[0]}-{plan_years[-1]}).",
+            )
+        years_seen.add(year)
+        indicator["targets"].append(
+            {
+                "year": year,
+                "comparator": c.choice(
+                    t_raw, "comparator", t_where, Target.Comparator, Target.Comparator.EQ
+                ),
+                "value": c.number(t_raw, "value", t_where),
+                "date": c.date(t_raw, "date", t_where),
+                "relative_to_year": c.year(t_raw, "relative_to_year", t_where),
+                "text": c.text(t_raw, "text", t_where),
+            }
+        )
+    return indicator
+
+
+def _read_objective(
+    c: _Checker, raw: Any, where: str, plan_years: range, programmi: dict[str, Programma]
+) -> dict | None:
+    if not isinstance(raw, dict):
+        c.fail(where, "deve essere un oggetto.")
+        return None
+    code = c.text(raw, "code", where, required=True)
+    where = f"{where} (codice {code})" if code else where
+    programma_code = raw.get("programma")
+    programma = None
+    if programma_code is not None:
+        programma = programmi.get(programma_code) if isinstance(programma_code, str) else None
+        if programma is None:
+            c.fail(where, f"il programma DUP {programma_code!r} non esiste nell'elenco ufficiale.")
+    units = []
+    for u_index, u_raw in enumerate(c.items(raw, "org_units", where), start=1):
+        u_where = f"{where}, unità {u_index}"
+        if not isinstance(u_raw, dict):
+            c.fail(u_where, "deve essere un oggetto.")
+            continue
+        units.append(
+            {
+                "code": c.text(u_raw, "code", u_where),
+                "name": c.text(u_raw, "name", u_where, required=True),
+                "kind": c.choice(u_raw, "kind", u_where, OrgUnit.Kind, OrgUnit.Kind.UFFICIO),
+            }
+        )
+    units.sort(key=lambda unit: UNIT_KIND_RANK[unit["kind"]])
+    assignees = []
+    for name in c.items(raw, "assignees", where):
+        if isinstance(name, str) and name.strip():
+            assignees.append(name.strip())
+        else:
+            c.fail(where, "ogni assegnatario deve essere un nome.")
+    objective = {
+        "code": code,
+        "title": c.text(raw, "title", where),
+        "description": c.text(raw, "description", where),
+        "kind": c.choice(raw, "kind", where, Objective.Kind, Objective.Kind.OPERATIVO),
+        "section": c.choice(raw, "section", where, Objective.Section, Objective.Section.SPECIFICI),
+        "parent": c.text(raw, "parent", where) or None,
+        "programma": programma,
+        "dup_text": c.text(raw, "dup_text", where),
+        "dup_warning": c.text(raw, "dup_warning", where),
+        "org_units": units,
+        "dirigente": c.text(raw, "dirigente", where) or None,
+        "eq": c.text(raw, "eq", where) or None,
+        "assignees": assignees,
+        "staff": c.text(raw, "staff", where),
+        "weight": c.number(raw, "weight", where, minimum=Decimal(0)),
+        "weight_text": c.text(raw, "weight_text", where),
+        "expected_result": c.text(raw, "expected_result", where),
+        "deadline_text": c.text(raw, "deadline_text", where),
+        "deadline": c.date(raw, "deadline", where),
+        "notes": c.text(raw, "notes", where),
+        "indicators": [],
+    }
+    if not objective["title"] and not objective["description"]:
+        c.fail(where, "servono il titolo o la descrizione.")
+    for i_index, i_raw in enumerate(c.items(raw, "indicators", where), start=1):
+        indicator = _read_indicator(c, i_raw, f"{where}, indicatore {i_index}", plan_years)
+        if indicator:
+            objective["indicators"].append(indicator)
+    return objective
+
+
+def read_plan_document(
+    data: Any,
+    *,
+    ente_slug: str | None = None,
+    plan_title: str | None = None,
+    first_year: int | None = None,
+    last_year: int | None = None,
+) -> dict:
+    """Check a parsed piao.plan/1 document and return it cleaned; PlanImportError if not."""
+    c = _Checker()
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise PlanImportError([f"Il file non è un piano nel formato {SCHEMA}."])
+    ente_raw = data.get("ente") if isinstance(data.get("ente"), dict) else {}
+    plan_raw = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+    ente = {
+        "slug": ente_slug or c.text(ente_raw, "slug", "ente", required=True),
+        "name": c.text(ente_raw, "name", "ente"),
+        "istat": c.text(ente_raw, "istat", "ente"),
+    }
+    if ente["slug"] and slugify(ente["slug"]) != ente["slug"]:
+        c.fail("ente", f"la sigla {ente['slug']!r} può contenere solo lettere, cifre e trattini.")
+    first = first_year or c.year(plan_raw, "first_year", "piano", required=True)
+    last = last_year or c.year(plan_raw, "last_year", "piano") or first
+    plan = {
+        "title": plan_title or c.text(plan_raw, "title", "piano", required=True),
+        "first_year": first,
+        "last_year": last,
+        "status": c.choice(plan_raw, "status", "piano", Plan.Status, Plan.Status.BOZZA),
+        "weight_mode": c.choice(
+            plan_raw, "weight_mode", "piano", Plan.WeightMode, Plan.WeightMode.PERCENT
+        ),
+        "weight_categories": plan_raw.get("weight_categories") or {},
+    }
+    if first and last and not 0 <= last - first <= 9:
+        c.fail("piano", f"gli anni {first}-{last} non formano un piano valido.")
+        last = first
+    if c.errors:
+        raise PlanImportError(c.errors)
+    plan_years = range(first, last + 1)
+
+    programmi = {p.code: p for p in Programma.objects.all()}
+    objectives = []
+    codes: set[str] = set()
+    for index, raw in enumerate(c.items(data, "objectives", "file"), start=1):
+        objective = _read_objective(c, raw, f"Obiettivo {index}", plan_years, programmi)
+        if objective is None:
+            continue
+        if objective["code"] in codes:
+            c.fail(f"Obiettivo {index}", f"il codice {objective['code']!r} è ripetuto.")
+        codes.add(objective["code"])
+        objectives.append(objective)
+    for objective in objectives:
+        if objective["parent"] and objective["parent"] not in codes:
+            c.fail(
+                f"Obiettivo {objective['code']}",
+                f"l'obiettivo di riferimento {objective['parent']!r} non è nel file.",
+            )
+    people = []
+    for index, raw in enumerate(c.items(data, "people", "file"), start=1):
+        where = f"Persona {index}"
+        if not isinstance(raw, dict):
+            c.fail(where, "deve essere un oggetto.")
+            continue
+        unit = raw.get("unit")
+        people.append(
+            {
+                "name": c.text(raw, "name", where, required=True),
+                "role": c.choice(raw, "role", where, Assignment.Role, Assignment.Role.STAFF),
+                "unit": (
+                    {
+                        "code": c.text(unit, "code", where),
+                        "name": c.text(unit, "name", where, required=True),
+                        "kind": c.choice(unit, "kind", where, OrgUnit.Kind, OrgUnit.Kind.UFFICIO),
+                    }
+                    if isinstance(unit, dict)
+                    else None
+                ),
+            }
+        )
+    if c.errors:
+        raise PlanImportError(c.errors)
+    return {"ente": ente, "plan": plan, "objectives": objectives, "people": people}
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+class _Directory:
+    """People and units of one ente, found or created once each during an import."""
+
+    def __init__(self, ente: Ente, summary: ImportSummary) -> None:
+        self.ente = ente
+        self.summary = summary
+        self.people = {p.full_name: p for p in Person.objects.filter(ente=ente)}
+        self.units = {(u.kind, u.name, u.parent_id): u for u in OrgUnit.objects.filter(ente=ente)}
+
+    def person(self, name: str | None) -> Person | None:
+        if not name:
+            return None
+        if name not in self.people:
+            person = Person(ente=self.ente, full_name=name)
+            person.full_clean()
+            person.save()
+            self.people[name] = person
+            self.summary.people += 1
+        return self.people[name]
+
+    def find_unit(self, item: dict) -> OrgUnit:
+        """A unit named without its place in the tree: the one of that kind and name."""
+        for (kind, name, _parent_id), unit in self.units.items():
+            if kind == item["kind"] and name == item["name"]:
+                return unit
+        return self.unit_path([item])[-1]
+
+    def unit_path(self, path: list[dict]) -> list[OrgUnit]:
+        """The units of a top-down path, each under the one before it."""
+        units: list[OrgUnit] = []
+        parent = None
+        for item in path:
+            key = (item["kind"], item["name"], parent.pk if parent else None)
+            unit = self.units.get(key)
+            if unit is None:
+                unit = OrgUnit(
+                    ente=self.ente,
+                    parent=parent,
+                    kind=item["kind"],
+                    code=item["code"],
+                    name=item["name"],
+                )
+                unit.full_clean()
+                unit.save()
+                self.units[key] = unit
+                self.summary.units += 1
+            elif item["code"] and not unit.code:
+                unit.code = item["code"]
+                unit.save(update_fields=["code"])
+            units.append(unit)
+            parent = unit
+        return units
+
+
+OBJECTIVE_FIELDS = [
+    "title",
+    "description",
+    "kind",
+    "section",
+    "programma",
+    "dup_text",
+    "dup_warning",
+    "staff",
+    "weight",
+    "weight_text",
+    "expected_result",
+    "deadline_text",
+    "deadline",
+    "notes",
+]
+
+
+def _write(document: dict, summary_user) -> ImportSummary:
+    ente, _created = Ente.objects.get_or_create(
+        slug=document["ente"]["slug"],
+        defaults={
+            "name": document["ente"]["name"] or document["ente"]["slug"],
+            "istat_code": document["ente"]["istat"],
+        },
+    )
+    plan_data = document["plan"]
+    plan = Plan.objects.filter(ente=ente, title=plan_data["title"]).first()
+    plan_created = plan is None
+    if plan is None:
+        plan = Plan(ente=ente, title=plan_data["title"])
+    for key in ("first_year", "last_year", "status", "weight_mode", "weight_categories"):
+        setattr(plan, key, plan_data[key])
+    plan.full_clean()
+    plan.save()
+    summary = ImportSummary(plan=plan, plan_created=plan_created)
+    directory = _Directory(ente, summary)
+
+    existing = {o.code: o for o in Objective.objects.filter(plan=plan)}
+    saved: list[tuple[Objective, dict]] = []
+    for order, data in enumerate(document["objectives"], start=1):
+        objective = existing.get(data["code"]) or Objective(ente=ente, plan=plan, code=data["code"])
+        is_new = objective.pk is None
+        for key in OBJECTIVE_FIELDS:
+            setattr(objective, key, data[key])
+        objective.order = order
+        objective.dirigente = directory.person(data["dirigente"])
+        objective.eq = directory.person(data["eq"])
+        objective.parent = None
+        objective.full_clean(exclude=["parent"], validate_unique=False)
+        objective.save()
+        objective.org_units.set(directory.unit_path(data["org_units"]))
+        objective.assignees.set([directory.person(name) for name in data["assignees"]])
+        if is_new:
+            summary.objectives_created += 1
+        else:
+            summary.objectives_updated += 1
+            objective.indicators.all().delete()
+        saved.append((objective, data))
+
+    by_code = {objective.code: objective for objective, _data in saved}
+    for objective, data in saved:
+        if data["parent"]:
+            objective.parent = by_code[data["parent"]]
+            objective.save(update_fields=["parent"])
+
+    indicators: list[Indicator] = []
+    pending_targets: list[tuple[Indicator, dict]] = []
+    for objective, data in saved:
+        for order, i_data in enumerate(data["indicators"], start=1):
+            indicator = Indicator(
+                ente=ente,
+                objective=objective,
+                order=order,
+                **{k: v for k, v in i_data.items() if k != "targets"},
+            )
+            indicator.full_clean(exclude=["objective"])
+            indicators.append(indicator)
+            pending_targets.extend((indicator, t_data) for t_data in i_data["targets"])
+    bulk_create_with_history(indicators, Indicator, default_user=summary_user)
+    targets = []
+    for indicator, t_data in pending_targets:
+        target = Target(ente=ente, indicator=indicator, **t_data)
+        target.full_clean(exclude=["indicator"])
+        targets.append(target)
+    bulk_create_with_history(targets, Target, default_user=summary_user)
+    summary.indicators = len(indicators)
+    summary.targets = len(targets)
+    for person_data in document["people"]:
+        person = directory.person(person_data["name"])
+        unit = directory.find_unit(person_data["unit"]) if person_data["unit"] else None
+        Assignment.objects.get_or_create(
+            ente=ente, person=person, role=person_data["role"], unit=unit
+        )
+    missing = sorted(set(existing) - set(by_code))
+    if missing:
+        summary.warnings.append(
+            "Obiettivi del piano assenti dal file, lasciati invariati: " + ", ".join(missing)
+        )
+    return summary
+
+
+def import_plan_document(
+    data: Any, *, acting_user=None, dry_run: bool = False, **overrides
+) -> ImportSummary:
+    """Check and write a piao.plan/1 document; with dry_run nothing stays written."""
+    document = read_plan_document(data, **overrides)
+    summary: ImportSummary | None = None
+    try:
+        with transaction.atomic():
+            summary = _write(document, acting_user)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except ValidationError as exc:
+        raise PlanImportError(exc.messages) from exc
+    except IntegrityError as exc:
+        raise PlanImportError([f"Il database ha rifiutato i dati: {exc}"]) from exc
+    return summary

@@ -1,0 +1,1 @@
+"""reporting reads objectives and organisation and stores nothing of its own yet."""
