@@ -189,7 +189,7 @@ class ObjectiveAdmin(EnteScopedAdmin, SimpleHistoryAdmin, nested_admin.NestedMod
         "kind",
         "section",
     ]
-    list_select_related = ["plan", "dirigente", "eq", "programma"]
+    list_select_related = ["plan__ente", "dirigente", "eq", "programma"]
     list_per_page = 50
     search_fields = [
         "code",

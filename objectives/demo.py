@@ -6,10 +6,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 
 from objectives.dup import read_dup_csv, sync_dup_taxonomy
-from objectives.models import Missione, Objective, Plan, Programma
+from objectives.models import Missione, Plan, Programma
 from objectives.plan_json import import_plan_document
 from organisation.models import Assignment, Ente, Membership, Person
 from organisation.services import create_user_for_person, ensure_controllo_group, grant_membership
@@ -42,12 +44,13 @@ def _responsible_people(ente: Ente):
     return (
         Person.objects.filter(ente=ente)
         .filter(
-            pk__in=Objective.objects.filter(ente=ente, dirigente__isnull=False).values("dirigente")
+            Q(objectives_as_dirigente__isnull=False)
+            | Q(objectives_as_eq__isnull=False)
+            | Q(cross_cutting_objectives__isnull=False)
+            | Q(assignments__role__in=RESPONSIBLE_ROLES)
         )
-        .union(
-            Person.objects.filter(ente=ente, objectives_as_eq__isnull=False),
-            Person.objects.filter(ente=ente, assignments__role__in=RESPONSIBLE_ROLES),
-        )
+        .distinct()
+        .order_by("full_name")
     )
 
 
@@ -74,11 +77,11 @@ def load_demo(*, password: str) -> DemoSummary:
         entes.append(result.plan.ente)
 
     User = get_user_model()
+    password_hash = make_password(password)  # one slow hashing for every demo user
     for username, (role, is_staff) in ROLE_USERS.items():
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, is_staff=is_staff)
-            user.set_password(password)
+            user = User(username=username, is_staff=is_staff, password=password_hash)
             user.full_clean()
             user.save()
             summary.users_created.append(username)
@@ -88,10 +91,9 @@ def load_demo(*, password: str) -> DemoSummary:
             grant_membership(user=user, ente=ente, role=role)
 
     for ente in entes:
-        people = Person.objects.filter(pk__in=_responsible_people(ente).values("pk"))
-        for person in people.order_by("full_name"):
+        for person in _responsible_people(ente):
             user, created = create_user_for_person(
-                person=person, password=password, role=Membership.Role.RESPONSABILE
+                person=person, password_hash=password_hash, role=Membership.Role.RESPONSABILE
             )
             if created:
                 summary.users_created.append(user.username)

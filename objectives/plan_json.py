@@ -434,10 +434,15 @@ def _write(document: dict, summary_user) -> ImportSummary:
         objective.dirigente = directory.person(data["dirigente"])
         objective.eq = directory.person(data["eq"])
         objective.parent = None
-        objective.full_clean(exclude=["parent"], validate_unique=False)
+        # Codes were checked unique in the file; the database's constraints stand behind.
+        objective.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
+        # One history record with the final units and assignees, not one per step.
+        objective.skip_history_when_saving = True
         objective.save()
         objective.org_units.set(directory.unit_path(data["org_units"]))
         objective.assignees.set([directory.person(name) for name in data["assignees"]])
+        del objective.skip_history_when_saving
+        objective.save(update_fields=["order"])
         if is_new:
             summary.objectives_created += 1
         else:
@@ -461,14 +466,14 @@ def _write(document: dict, summary_user) -> ImportSummary:
                 order=order,
                 **{k: v for k, v in i_data.items() if k != "targets"},
             )
-            indicator.full_clean(exclude=["objective"])
+            indicator.full_clean(exclude=["objective"], validate_constraints=False)
             indicators.append(indicator)
             pending_targets.extend((indicator, t_data) for t_data in i_data["targets"])
     bulk_create_with_history(indicators, Indicator, default_user=summary_user)
     targets = []
     for indicator, t_data in pending_targets:
         target = Target(ente=ente, indicator=indicator, **t_data)
-        target.full_clean(exclude=["indicator"])
+        target.full_clean(exclude=["indicator"], validate_constraints=False)
         targets.append(target)
     bulk_create_with_history(targets, Target, default_user=summary_user)
     summary.indicators = len(indicators)

@@ -45,8 +45,11 @@ def grant_membership(*, user, ente: Ente, role: str) -> Membership:
 
 
 @transaction.atomic
-def create_user_for_person(*, person: Person, password: str, role: str):
-    """A login for a person of the plan, linked to them; an existing one is left as it is."""
+def create_user_for_person(*, person: Person, password_hash: str, role: str):
+    """A login for a person of the plan, linked to them; an existing one is left as it is.
+
+    The password comes hashed (`make_password`), so that many users can share one hashing.
+    """
     User = get_user_model()
     if person.user_id:
         return person.user, False
@@ -55,8 +58,13 @@ def create_user_for_person(*, person: Person, password: str, role: str):
     created = user is None
     if created:
         first, _, last = person.full_name.partition(" ")
-        user = User(username=username, first_name=first, last_name=last, email=person.email)
-        user.set_password(password)
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=person.email,
+            password=password_hash,
+        )
         user.full_clean()
         user.save()
     person.user = user
