@@ -125,6 +125,12 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.title} · {self.ente}"
 
+    def clean(self) -> None:
+        if self.first_year and self.last_year and not 0 <= self.last_year - self.first_year <= 9:
+            raise ValidationError(
+                {"last_year": _("L'ultimo anno deve seguire il primo, per non più di dieci anni.")}
+            )
+
     @property
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)

@@ -1,0 +1,183 @@
+"""The command-line contract: load_demo, list_plans, export_plan and import_plan (JSON)."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from objectives.models import Objective, Plan
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def _run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows of every model of the project, history included."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"organisation", "objectives", "auth"}
+    }
+
+
+def _export(plan: Plan, tmp_path: Path, name: str = "plan.json") -> dict:
+    path = tmp_path / name
+    _run("export_plan", str(plan.pk), "--format", "json", "--output", str(path))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_load_demo_twice_changes_nothing():
+    before = _row_counts()
+    output = _run("load_demo")
+    assert _row_counts() == before
+    assert "Piano già presente" in output and "Nessun utente nuovo" in output
+
+
+def test_list_plans_prints_id_slug_and_title():
+    lines = _run("list_plans").strip().splitlines()
+    expected = {
+        f"{plan.pk}\t{plan.ente.slug}\t{plan.title}" for plan in Plan.objects.select_related("ente")
+    }
+    assert set(lines) == expected
+    assert any(line.endswith("\tmontichiari\tPIAO 2024-2026") for line in lines)
+
+
+def test_json_export_follows_the_contract(tmp_path):
+    document = _export(Plan.objects.get(ente__slug="montepulciano"), tmp_path)
+    assert document["schema"] == "piao.plan/1"
+    assert document["ente"] == {
+        "name": "Comune di Montepulciano",
+        "slug": "montepulciano",
+        "istat": "052015",
+    }
+    assert document["plan"]["first_year"] == 2022 and document["plan"]["last_year"] == 2024
+    by_code = {o["code"]: o for o in document["objectives"]}
+    assert len(by_code) == 125
+    first = by_code["1.1.1"]
+    assert first["weight"] == 5 and first["weight_text"] == "5%"
+    assert first["weight_share"] == 5 and first["section"] == "organizzativa"
+    assert first["dirigente"] == "Giulio Nardi"
+    # The Area Finanziaria adds to 25%: a 5% objective is a fifth of its group.
+    gambini = [o for o in document["objectives"] if o["dirigente"] == "Simonetta Gambini"]
+    assert len(gambini) == 5
+    assert all(o["weight_share"] == o["weight"] * 4 for o in gambini)
+    target = document["objectives"][0]["indicators"][0]["targets"][0]
+    assert set(target) == {"year", "comparator", "value", "date", "relative_to_year", "text"}
+    assert all(
+        isinstance(t["value"], int | float | type(None))
+        for o in document["objectives"]
+        for i in o["indicators"]
+        for t in i["targets"]
+    )
+
+
+@pytest.mark.parametrize("slug", ["montichiari", "montepulciano"])
+def test_json_export_then_import_gives_an_equal_plan(slug, tmp_path):
+    original = _export(Plan.objects.get(ente__slug=slug), tmp_path)
+    source = tmp_path / "plan.json"
+    output = _run("import_plan", str(source), "--ente", f"{slug}-copia")
+    assert f"obiettivi: {len(original['objectives'])} nuovi, 0 aggiornati" in output
+    copy = Plan.objects.get(ente__slug=f"{slug}-copia")
+    again = _export(copy, tmp_path, "again.json")
+    for document in (original, again):
+        document["plan"].pop("id")
+        document["ente"].pop("slug")
+    assert again == original
+
+
+def test_import_updates_an_existing_plan_by_code_without_duplicates(tmp_path):
+    plan = Plan.objects.get(ente__slug="montepulciano")
+    document = _export(plan, tmp_path)
+    document["objectives"][0]["title"] = "Titolo corretto dal controllo di gestione"
+    document["objectives"][0]["indicators"] = document["objectives"][0]["indicators"][:1]
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    output = _run("import_plan", str(path))
+    assert "obiettivi: 0 nuovi, 125 aggiornati" in output
+    assert plan.objectives.count() == 125
+    changed = plan.objectives.get(code=document["objectives"][0]["code"])
+    assert changed.title == "Titolo corretto dal controllo di gestione"
+    assert changed.indicators.count() == 1
+    assert changed.history.first().title == "Titolo corretto dal controllo di gestione"
+
+
+def _import_refused(path: Path) -> str:
+    before = _row_counts()
+    err = io.StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_plan", str(path), stdout=io.StringIO(), stderr=err)
+    assert _row_counts() == before, "a refused import saved something"
+    return f"{excinfo.value}\n{err.getvalue()}"
+
+
+def test_malformed_json_is_refused_and_nothing_is_saved(tmp_path):
+    path = tmp_path / "rotto.json"
+    path.write_text('{"schema": "piao.plan/1", "objectives": [', encoding="utf-8")
+    assert "non è un JSON valido" in _import_refused(path)
+
+
+def test_a_file_with_one_bad_row_saves_nothing(tmp_path):
+    document = _export(Plan.objects.get(ente__slug="montichiari"), tmp_path)
+    document["ente"]["slug"] = "nuovo-ente"
+    document["objectives"][5]["weight"] = "tanto"
+    document["objectives"][7]["indicators"][0]["targets"][0]["year"] = 2031
+    document["objectives"][9]["programma"] = "77.77"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    message = _import_refused(path)
+    code5, code7, code9 = (document["objectives"][i]["code"] for i in (5, 7, 9))
+    assert f"Obiettivo 6 (codice {code5}): «weight» deve essere un numero, non 'tanto'." in message
+    assert (
+        f"Obiettivo 8 (codice {code7}), indicatore 1, target 1: "
+        "l'anno 2031 è fuori dal piano (2024-2026)."
+    ) in message
+    assert "il programma DUP '77.77' non esiste nell'elenco ufficiale." in message
+    assert "3 errori: il piano non è stato importato, nulla è stato salvato." in message
+    assert not Plan.objects.filter(ente__slug="nuovo-ente").exists()
+
+
+def test_a_repeated_code_is_refused(tmp_path):
+    document = _export(Plan.objects.get(ente__slug="montichiari"), tmp_path)
+    document["ente"]["slug"] = "altro-ente"
+    document["objectives"][1]["code"] = document["objectives"][0]["code"]
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert "è ripetuto" in _import_refused(path)
+
+
+def test_not_a_plan_document_is_refused(tmp_path):
+    path = tmp_path / "altro.json"
+    path.write_text(json.dumps({"foo": 1}), encoding="utf-8")
+    assert "non è un piano nel formato piao.plan/1" in _import_refused(path)
+
+
+def test_dry_run_checks_and_saves_nothing(tmp_path):
+    document = _export(Plan.objects.get(ente__slug="montichiari"), tmp_path)
+    path = tmp_path / "plan.json"
+    before = _row_counts()
+    output = _run("import_plan", str(path), "--ente", "prova", "--dry-run")
+    assert "verificato (prova, nulla salvato)" in output
+    assert f"obiettivi: {len(document['objectives'])} nuovi" in output
+    assert _row_counts() == before
+
+
+def test_spreadsheets_are_not_yet_understood_by_import_plan(tmp_path):
+    path = tmp_path / "piano.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    assert "formato non supportato" in _import_refused(path)
+
+
+def test_export_of_an_unknown_plan_or_format_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="Nessun piano con id 999999"):
+        _run("export_plan", "999999", "--format", "json", "--output", str(tmp_path / "x.json"))
+    plan_id = str(Objective.objects.first().plan_id)
+    with pytest.raises(CommandError, match="non è ancora disponibile"):
+        _run("export_plan", plan_id, "--format", "xlsx", "--output", str(tmp_path / "x.xlsx"))
