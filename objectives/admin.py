@@ -172,7 +172,7 @@ class ObjectiveAdmin(EnteScopedAdmin, SimpleHistoryAdmin, nested_admin.NestedMod
     list_display = [
         "code",
         "short_title",
-        "plan",
+        "plan_title",
         "dirigente",
         "eq",
         "programma",
@@ -189,7 +189,7 @@ class ObjectiveAdmin(EnteScopedAdmin, SimpleHistoryAdmin, nested_admin.NestedMod
         "kind",
         "section",
     ]
-    list_select_related = ["plan__ente", "dirigente", "eq", "programma"]
+    list_select_related = ["plan", "dirigente", "eq", "programma"]
     list_per_page = 50
     search_fields = [
         "code",
@@ -237,6 +237,10 @@ class ObjectiveAdmin(EnteScopedAdmin, SimpleHistoryAdmin, nested_admin.NestedMod
         # Group totals for the plans on this page: two aggregate queries, whatever the page.
         request.weight_groups = weight_groups({o.plan_id for o in changelist.result_list})
         return changelist
+
+    @admin.display(description=_("piano"), ordering="plan__title")
+    def plan_title(self, objective: Objective) -> str:
+        return objective.plan.title
 
     @admin.display(description=_("titolo"), ordering="title")
     def short_title(self, objective: Objective) -> str:
