@@ -1,7 +1,9 @@
 """Personas and shared fixtures: who is who in the tests."""
 
 import io
+import os
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
@@ -46,7 +48,8 @@ def world(db):
 @pytest.fixture(scope="session")
 def demo_db(django_db_setup, django_db_blocker):
     """The demo data (both seed plans), loaded once per test session into the test database."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), mock.patch.dict(os.environ):
+        os.environ.pop("DEMO_PASSWORD", None)  # the tests log in with the default one
         call_command("load_demo", stdout=io.StringIO())
 
 

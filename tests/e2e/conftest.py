@@ -7,6 +7,8 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from objectives.demo import DEFAULT_DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -17,7 +19,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-DEMO_PASSWORD = "e2e-demo-password"
 
 
 @pytest.fixture(scope="session")
@@ -56,13 +57,13 @@ def page(browser):
 @pytest.fixture
 def demo_site(transactional_db, live_server, monkeypatch):
     """The live server with the demo loaded; returns a function that logs a user in."""
-    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     call_command("load_demo", stdout=io.StringIO())
 
     def login(page, username: str) -> None:
         page.goto(f"{live_server.url}/accesso/")
         page.get_by_label("Nome utente").fill(username)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_label("Password").fill(DEFAULT_DEMO_PASSWORD)
         page.get_by_role("button", name="Accedi").click()
         page.wait_for_url(f"{live_server.url}/")
 

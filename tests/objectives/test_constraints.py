@@ -30,7 +30,7 @@ def test_same_code_in_another_plan_is_fine(plan):
     other = make_plan(plan.ente, title="Altro piano")
     make_objective(plan, code="1.1")
     make_objective(other, code="1.1")
-    assert Objective.objects.filter(code="1.1").count() == 2
+    assert Objective.objects.filter(code="1.1", plan__in=[plan, other]).count() == 2
 
 
 def test_negative_weight_is_refused(plan):
