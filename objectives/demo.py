@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from objectives.dup import read_dup_csv, sync_dup_taxonomy
 from objectives.models import Missione, Plan, Programma
-from objectives.plan_json import import_plan_document
+from objectives.plan_import import import_plan_document
 from organisation.models import Assignment, Ente, Membership, Person
 from organisation.services import create_user_for_person, ensure_controllo_group, grant_membership
 

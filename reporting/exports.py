@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from objectives.models import Objective, OrgUnit, Plan
-from objectives.plan_json import SCHEMA, UNIT_KIND_RANK
+from objectives.plan_import import SCHEMA, UNIT_KIND_RANK
 from objectives.weights import weight_groups, weight_share
 from organisation.models import Assignment
 from reporting.selectors import plan_objectives

@@ -1,5 +1,6 @@
 """The command-line contract: load_demo, list_plans, export_plan and import_plan (JSON)."""
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from objectives.models import Objective, Plan
+from objectives.models import Measurement, MonitoringPeriod, Objective, Plan, Progress, Target
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -84,7 +85,7 @@ def test_json_export_then_import_gives_an_equal_plan(slug, tmp_path):
     original = _export(Plan.objects.get(ente__slug=slug), tmp_path)
     source = tmp_path / "plan.json"
     output = _run("import_plan", str(source), "--ente", f"{slug}-copia")
-    assert f"obiettivi: {len(original['objectives'])} nuovi, 0 aggiornati" in output
+    assert f"obiettivi: {len(original['objectives'])} nuovi, 0 aggiornati, 0 invariati" in output
     copy = Plan.objects.get(ente__slug=f"{slug}-copia")
     again = _export(copy, tmp_path, "again.json")
     for document in (original, again):
@@ -101,7 +102,7 @@ def test_import_updates_an_existing_plan_by_code_without_duplicates(tmp_path):
     path = tmp_path / "changed.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     output = _run("import_plan", str(path))
-    assert "obiettivi: 0 nuovi, 125 aggiornati" in output
+    assert "obiettivi: 0 nuovi, 1 aggiornati, 124 invariati" in output
     assert plan.objectives.count() == 125
     changed = plan.objectives.get(code=document["objectives"][0]["code"])
     assert changed.title == "Titolo corretto dal controllo di gestione"
@@ -181,3 +182,35 @@ def test_export_of_an_unknown_plan_or_format_is_an_error(tmp_path):
     plan_id = str(Objective.objects.first().plan_id)
     with pytest.raises(CommandError, match="non è ancora disponibile"):
         _run("export_plan", plan_id, "--format", "xlsx", "--output", str(tmp_path / "x.xlsx"))
+
+
+def test_reimport_keeps_recorded_measurements_and_writes_only_what_changed(tmp_path):
+    plan = Plan.objects.get(ente__slug="montichiari")
+    objective = plan.objectives.get(code="1.7")
+    indicator = objective.indicators.get()
+    period = MonitoringPeriod.objects.create(
+        ente=plan.ente, plan=plan, name="31/12/2024", reference_date=dt.date(2024, 12, 31)
+    )
+    progress = Progress.objects.create(
+        ente=plan.ente, objective=objective, responsible=objective.dirigente, period=period
+    )
+    Measurement.objects.create(
+        ente=plan.ente, progress=progress, indicator=indicator, value_number=3
+    )
+    document = _export(plan, tmp_path)
+    entry = next(o for o in document["objectives"] if o["code"] == "1.7")
+    entry["indicators"][0]["targets"][0]["value"] = 5
+    entry["indicators"][0]["targets"][0]["text"] = "n. 5"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    target_history = Target.history.count()
+    objective_history = Objective.history.count()
+
+    output = _run("import_plan", str(path))
+
+    assert "obiettivi: 0 nuovi, 0 aggiornati, 147 invariati" in output
+    assert Measurement.objects.get(progress=progress).indicator_id == indicator.pk
+    target = Target.objects.get(indicator=indicator)
+    assert target.value == 5 and target.text == "n. 5"
+    assert Target.history.count() == target_history + 1  # only the changed target
+    assert Objective.history.count() == objective_history

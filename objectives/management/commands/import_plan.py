@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from objectives.plan_json import PlanImportError, import_plan_document
+from objectives.plan_import import PlanImportError, import_plan_document
 
 
 class Command(BaseCommand):
@@ -51,7 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Piano {verb}: {plan.ente.slug} · {plan.title} ({plan.first_year}-{plan.last_year})\n"
             f"obiettivi: {summary.objectives_created} nuovi, "
-            f"{summary.objectives_updated} aggiornati\n"
+            f"{summary.objectives_updated} aggiornati, "
+            f"{summary.objectives_unchanged} invariati\n"
             f"indicatori: {summary.indicators}\ntarget: {summary.targets}\n"
             f"unità nuove: {summary.units}\npersone nuove: {summary.people}"
         )

@@ -1,52 +1,20 @@
-"""Import a plan from the JSON format of DESIGN (schema piao.plan/1).
+"""Read and check a plan document (schema piao.plan/1) before anything is written.
 
-The whole file is checked before anything is written; every problem is reported with where it
-is, in Italian. The writes run in one transaction: a file with one bad value changes nothing.
+Every problem is collected with where it is, in Italian; nothing stops at the first one.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
 from objectives.models import Indicator, Objective, Plan, Programma, Target
-from organisation.models import Assignment, Ente, OrgUnit, Person
+from objectives.plan_import.errors import PlanImportError
+from organisation.models import Assignment, OrgUnit
 
 SCHEMA = "piao.plan/1"
 UNIT_KIND_RANK = {kind: rank for rank, kind in enumerate(OrgUnit.Kind.values)}
-
-
-class PlanImportError(Exception):
-    """The file cannot be imported; `errors` says why, one Italian sentence each."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
-@dataclass
-class ImportSummary:
-    plan: Plan
-    plan_created: bool
-    objectives_created: int = 0
-    objectives_updated: int = 0
-    indicators: int = 0
-    targets: int = 0
-    units: int = 0
-    people: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-class _DryRun(Exception):
-    pass
-
-
-# -- reading and checking -------------------------------------------------------------------
 
 
 class _Checker:
@@ -326,187 +294,3 @@ def read_plan_document(
     if c.errors:
         raise PlanImportError(c.errors)
     return {"ente": ente, "plan": plan, "objectives": objectives, "people": people}
-
-
-# -- writing ---------------------------------------------------------------------------------
-
-
-class _Directory:
-    """People and units of one ente, found or created once each during an import."""
-
-    def __init__(self, ente: Ente, summary: ImportSummary) -> None:
-        self.ente = ente
-        self.summary = summary
-        self.people = {p.full_name: p for p in Person.objects.filter(ente=ente)}
-        self.units = {(u.kind, u.name, u.parent_id): u for u in OrgUnit.objects.filter(ente=ente)}
-
-    def person(self, name: str | None) -> Person | None:
-        if not name:
-            return None
-        if name not in self.people:
-            person = Person(ente=self.ente, full_name=name)
-            person.full_clean()
-            person.save()
-            self.people[name] = person
-            self.summary.people += 1
-        return self.people[name]
-
-    def find_unit(self, item: dict) -> OrgUnit:
-        """A unit named without its place in the tree: the one of that kind and name."""
-        for (kind, name, _parent_id), unit in self.units.items():
-            if kind == item["kind"] and name == item["name"]:
-                return unit
-        return self.unit_path([item])[-1]
-
-    def unit_path(self, path: list[dict]) -> list[OrgUnit]:
-        """The units of a top-down path, each under the one before it."""
-        units: list[OrgUnit] = []
-        parent = None
-        for item in path:
-            key = (item["kind"], item["name"], parent.pk if parent else None)
-            unit = self.units.get(key)
-            if unit is None:
-                unit = OrgUnit(
-                    ente=self.ente,
-                    parent=parent,
-                    kind=item["kind"],
-                    code=item["code"],
-                    name=item["name"],
-                )
-                unit.full_clean()
-                unit.save()
-                self.units[key] = unit
-                self.summary.units += 1
-            elif item["code"] and not unit.code:
-                unit.code = item["code"]
-                unit.save(update_fields=["code"])
-            units.append(unit)
-            parent = unit
-        return units
-
-
-OBJECTIVE_FIELDS = [
-    "title",
-    "description",
-    "kind",
-    "section",
-    "programma",
-    "dup_text",
-    "dup_warning",
-    "staff",
-    "weight",
-    "weight_text",
-    "expected_result",
-    "deadline_text",
-    "deadline",
-    "notes",
-]
-
-
-def _write(document: dict, summary_user) -> ImportSummary:
-    ente, _created = Ente.objects.get_or_create(
-        slug=document["ente"]["slug"],
-        defaults={
-            "name": document["ente"]["name"] or document["ente"]["slug"],
-            "istat_code": document["ente"]["istat"],
-        },
-    )
-    plan_data = document["plan"]
-    plan = Plan.objects.filter(ente=ente, title=plan_data["title"]).first()
-    plan_created = plan is None
-    if plan is None:
-        plan = Plan(ente=ente, title=plan_data["title"])
-    for key in ("first_year", "last_year", "status", "weight_mode", "weight_categories"):
-        setattr(plan, key, plan_data[key])
-    plan.full_clean()
-    plan.save()
-    summary = ImportSummary(plan=plan, plan_created=plan_created)
-    directory = _Directory(ente, summary)
-
-    existing = {o.code: o for o in Objective.objects.filter(plan=plan)}
-    saved: list[tuple[Objective, dict]] = []
-    for order, data in enumerate(document["objectives"], start=1):
-        objective = existing.get(data["code"]) or Objective(ente=ente, plan=plan, code=data["code"])
-        is_new = objective.pk is None
-        for key in OBJECTIVE_FIELDS:
-            setattr(objective, key, data[key])
-        objective.order = order
-        objective.dirigente = directory.person(data["dirigente"])
-        objective.eq = directory.person(data["eq"])
-        objective.parent = None
-        # Codes were checked unique in the file; the database's constraints stand behind.
-        objective.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
-        # One history record with the final units and assignees, not one per step.
-        objective.skip_history_when_saving = True
-        objective.save()
-        objective.org_units.set(directory.unit_path(data["org_units"]))
-        objective.assignees.set([directory.person(name) for name in data["assignees"]])
-        del objective.skip_history_when_saving
-        objective.save(update_fields=["order"])
-        if is_new:
-            summary.objectives_created += 1
-        else:
-            summary.objectives_updated += 1
-            objective.indicators.all().delete()
-        saved.append((objective, data))
-
-    by_code = {objective.code: objective for objective, _data in saved}
-    for objective, data in saved:
-        if data["parent"]:
-            objective.parent = by_code[data["parent"]]
-            objective.save(update_fields=["parent"])
-
-    indicators: list[Indicator] = []
-    pending_targets: list[tuple[Indicator, dict]] = []
-    for objective, data in saved:
-        for order, i_data in enumerate(data["indicators"], start=1):
-            indicator = Indicator(
-                ente=ente,
-                objective=objective,
-                order=order,
-                **{k: v for k, v in i_data.items() if k != "targets"},
-            )
-            indicator.full_clean(exclude=["objective"], validate_constraints=False)
-            indicators.append(indicator)
-            pending_targets.extend((indicator, t_data) for t_data in i_data["targets"])
-    bulk_create_with_history(indicators, Indicator, default_user=summary_user)
-    targets = []
-    for indicator, t_data in pending_targets:
-        target = Target(ente=ente, indicator=indicator, **t_data)
-        target.full_clean(exclude=["indicator"], validate_constraints=False)
-        targets.append(target)
-    bulk_create_with_history(targets, Target, default_user=summary_user)
-    summary.indicators = len(indicators)
-    summary.targets = len(targets)
-    for person_data in document["people"]:
-        person = directory.person(person_data["name"])
-        unit = directory.find_unit(person_data["unit"]) if person_data["unit"] else None
-        Assignment.objects.get_or_create(
-            ente=ente, person=person, role=person_data["role"], unit=unit
-        )
-    missing = sorted(set(existing) - set(by_code))
-    if missing:
-        summary.warnings.append(
-            "Obiettivi del piano assenti dal file, lasciati invariati: " + ", ".join(missing)
-        )
-    return summary
-
-
-def import_plan_document(
-    data: Any, *, acting_user=None, dry_run: bool = False, **overrides
-) -> ImportSummary:
-    """Check and write a piao.plan/1 document; with dry_run nothing stays written."""
-    document = read_plan_document(data, **overrides)
-    summary: ImportSummary | None = None
-    try:
-        with transaction.atomic():
-            summary = _write(document, acting_user)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    except ValidationError as exc:
-        raise PlanImportError(exc.messages) from exc
-    except IntegrityError as exc:
-        raise PlanImportError([f"Il database ha rifiutato i dati: {exc}"]) from exc
-    return summary

@@ -1,0 +1,118 @@
+"""Benchmarks of piao: `python -m bench` prints one line per figure, `name value unit`.
+
+Without DATABASE_URL it works in a fresh SQLite file in a temporary folder; with it, in that
+database (which it fills: point it at a scratch database). BENCH_SIZES="1000,10000" sets the
+plan sizes measured (default both).
+"""
+
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "piao.settings")
+    if not os.environ.get("DATABASE_URL"):
+        folder = tempfile.mkdtemp(prefix="piao-bench-")
+        os.environ["SQLITE_NAME"] = str(Path(folder) / "bench.sqlite3")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def emit(name: str, value: float, unit: str) -> None:
+    print(f"{name} {value:.3f} {unit}", flush=True)
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def server_times(client, url: str, repeat: int = 30) -> tuple[float, float]:
+    client.get(url)  # warm-up
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    _setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from objectives.models import Plan
+    from objectives.synthetic import make_synthetic_ente
+    from organisation.models import Membership
+    from organisation.services import ensure_controllo_group
+    from reporting.exports import plan_to_json
+
+    call_command("migrate", verbosity=0)
+    quiet = io.StringIO()
+    emit("load_demo", timed(lambda: call_command("load_demo", stdout=quiet)), "s")
+    for plan in Plan.objects.select_related("ente").order_by("ente__slug"):
+        emit(f"export_json_{plan.ente.slug}", timed(lambda p=plan: plan_to_json(p)), "s")
+
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username="bench-controllo", defaults={"is_staff": True})
+    user.groups.add(ensure_controllo_group())
+    client = Client()
+    client.force_login(user)
+
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",") if s]
+    for index, size in enumerate(sizes, start=1):
+        seconds = timed(lambda s=size, i=index: make_synthetic_ente(900 + i, s))
+        plan = Plan.objects.filter(ente__slug=f"sintetico-{900 + index}").latest("pk")
+        emit(f"make_synthetic_{size}", seconds, "s")
+        Membership.objects.get_or_create(
+            user=user, ente=plan.ente, defaults={"role": Membership.Role.CONTROLLO}
+        )
+        document = {}
+        emit(
+            f"export_json_{size}",
+            timed(lambda p=plan, d=document: d.update(plan_to_json(p))),
+            "s",
+        )
+        path = Path(tempfile.mkdtemp()) / "plan.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        emit(
+            f"import_json_{size}",
+            timed(
+                lambda p=path, s=size: call_command(
+                    "import_plan", str(p), "--ente", f"copia-{s}", stdout=quiet
+                )
+            ),
+            "s",
+        )
+        url = f"/admin/objectives/objective/?plan__id__exact={plan.pk}"
+        median, p95 = server_times(client, url)
+        emit(f"admin_objective_list_{size}_p50", median, "ms")
+        emit(f"admin_objective_list_{size}_p95", p95, "ms")
+        median, p95 = server_times(client, f"/admin/objectives/plan/{plan.pk}/change/")
+        emit(f"admin_plan_change_{size}_p50", median, "ms")
+        emit(f"admin_plan_change_{size}_p95", p95, "ms")
+    median, p95 = server_times(client, "/")
+    emit("home_p50", median, "ms")
+    emit("home_p95", p95, "ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,345 @@
+"""Write a checked plan document: create the plan or update it, matching objectives by code.
+
+Rows are matched to what exists (objectives by code, indicators by position, targets by year)
+and updated in place, so that the progress and measurements recorded against them survive a
+re-import; a row whose values did not change is not written and gets no history record.
+Writes go in batches, with one history record per row written.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from objectives.models import Indicator, Objective, Plan, Target
+from organisation.models import Assignment, Ente, OrgUnit, Person
+
+OBJECTIVE_FIELDS = [
+    "title",
+    "description",
+    "kind",
+    "section",
+    "programma",
+    "dup_text",
+    "dup_warning",
+    "staff",
+    "weight",
+    "weight_text",
+    "expected_result",
+    "deadline_text",
+    "deadline",
+    "notes",
+]
+# Related rows the writer looked up or created itself: validating them would cost a query each.
+OBJECTIVE_KEYS = ["ente", "plan", "parent", "programma", "dirigente", "eq"]
+OBJECTIVE_LINKS = {"org_units": "orgunit_id", "assignees": "person_id"}
+INDICATOR_FIELDS = [
+    "order",
+    "description",
+    "kind",
+    "unit",
+    "direction",
+    "weight",
+    "baseline_value",
+    "baseline_year",
+    "baseline_text",
+]
+TARGET_FIELDS = ["year", "comparator", "value", "date", "relative_to_year", "text"]
+
+
+@dataclass
+class ImportSummary:
+    plan: Plan
+    plan_created: bool
+    objectives_created: int = 0
+    objectives_updated: int = 0
+    objectives_unchanged: int = 0
+    indicators: int = 0
+    targets: int = 0
+    units: int = 0
+    people: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _assign(row: models.Model, values: dict[str, Any]) -> bool:
+    """Set the values on the row; True when any of them differs from what it had."""
+    changed = row.pk is None
+    for name, value in values.items():
+        if isinstance(value, models.Model) or value is None and name in OBJECTIVE_KEYS:
+            current, new = getattr(row, f"{name}_id"), value.pk if value is not None else None
+        else:
+            current, new = getattr(row, name), value
+        if current != new:
+            changed = True
+            setattr(row, name, value)
+    return changed
+
+
+class _Directory:
+    """People and units of one ente, found or created once each during an import."""
+
+    def __init__(self, ente: Ente, summary: ImportSummary) -> None:
+        self.ente = ente
+        self.summary = summary
+        self.people = {p.full_name: p for p in Person.objects.filter(ente=ente)}
+        self.units = {(u.kind, u.name, u.parent_id): u for u in OrgUnit.objects.filter(ente=ente)}
+
+    def person(self, name: str | None) -> Person | None:
+        if not name:
+            return None
+        if name not in self.people:
+            person = Person(ente=self.ente, full_name=name)
+            person.full_clean()
+            person.save()
+            self.people[name] = person
+            self.summary.people += 1
+        return self.people[name]
+
+    def find_unit(self, item: dict) -> OrgUnit:
+        """A unit named without its place in the tree: the one of that kind and name."""
+        for (kind, name, _parent_id), unit in self.units.items():
+            if kind == item["kind"] and name == item["name"]:
+                return unit
+        return self.unit_path([item])[-1]
+
+    def unit_path(self, path: list[dict]) -> list[OrgUnit]:
+        """The units of a top-down path, each under the one before it."""
+        units: list[OrgUnit] = []
+        parent = None
+        for item in path:
+            key = (item["kind"], item["name"], parent.pk if parent else None)
+            unit = self.units.get(key)
+            if unit is None:
+                unit = OrgUnit(
+                    ente=self.ente,
+                    parent=parent,
+                    kind=item["kind"],
+                    code=item["code"],
+                    name=item["name"],
+                )
+                unit.full_clean()
+                unit.save()
+                self.units[key] = unit
+                self.summary.units += 1
+            elif item["code"] and not unit.code:
+                unit.code = item["code"]
+                unit.save(update_fields=["code"])
+            units.append(unit)
+            parent = unit
+        return units
+
+
+def _write_rows(model, new: list, changed: list, fields: list[str], user) -> None:
+    """Create and update in batches, with one history record for each row written."""
+    model.objects.bulk_create(new, batch_size=500)
+    model.objects.bulk_update(changed, fields, batch_size=500)
+    model.history.bulk_history_create(new, default_user=user)
+    model.history.bulk_history_create(changed, update=True, default_user=user)
+
+
+class _PlanWriter:
+    def __init__(self, plan: Plan, summary: ImportSummary, directory: _Directory, user) -> None:
+        self.plan = plan
+        self.ente = plan.ente
+        self.summary = summary
+        self.directory = directory
+        self.user = user
+
+    # -- objectives ----------------------------------------------------------------------
+
+    def objectives(self, documents: list[dict]) -> list[tuple[Objective, dict]]:
+        existing = {
+            o.code: o
+            for o in Objective.objects.filter(plan=self.plan).prefetch_related(*OBJECTIVE_LINKS)
+        }
+        rows: list[tuple[Objective, dict]] = []
+        for order, data in enumerate(documents, start=1):
+            objective = existing.pop(data["code"], None) or Objective(
+                ente=self.ente, plan=self.plan, code=data["code"]
+            )
+            links = {
+                "org_units": self.directory.unit_path(data["org_units"]),
+                "assignees": list(
+                    dict.fromkeys(self.directory.person(name) for name in data["assignees"])
+                ),
+            }
+            old_links = (
+                {name: {item.pk for item in getattr(objective, name).all()} for name in links}
+                if objective.pk
+                else {}
+            )
+            values = {key: data[key] for key in OBJECTIVE_FIELDS} | {
+                "order": order,
+                "dirigente": self.directory.person(data["dirigente"]),
+                "eq": self.directory.person(data["eq"]),
+            }
+            changed = _assign(objective, values) or any(
+                {item.pk for item in items} != old_links.get(name) for name, items in links.items()
+            )
+            objective.full_clean(
+                exclude=OBJECTIVE_KEYS, validate_unique=False, validate_constraints=False
+            )
+            rows.append((objective, data | {"links": links, "changed": changed}))
+        self._save_objectives(rows)
+        if existing:
+            self.summary.warnings.append(
+                "Obiettivi del piano assenti dal file, lasciati invariati: "
+                + ", ".join(sorted(existing))
+            )
+        return rows
+
+    def _save_objectives(self, rows: list[tuple[Objective, dict]]) -> None:
+        by_code = {objective.code: objective for objective, _data in rows}
+        for objective, data in rows:
+            parent = by_code[data["parent"]] if data["parent"] else None
+            if objective.parent_id != (parent.pk if parent else None):
+                objective.parent = parent
+                data["changed"] = True
+        new = [objective for objective, data in rows if objective.pk is None]
+        changed = [o for o, data in rows if o.pk is not None and data["changed"]]
+        self.summary.objectives_created += len(new)
+        self.summary.objectives_updated += len(changed)
+        self.summary.objectives_unchanged += len(rows) - len(new) - len(changed)
+
+        # New objectives first without parents (a parent may be new too), then the parents.
+        parents = {o: o.parent for o in new if o.parent_id or o.parent}
+        for objective in parents:
+            objective.parent = None
+        Objective.objects.bulk_create(new, batch_size=500)
+        for objective, parent in parents.items():
+            objective.parent = parent
+        fields = [*OBJECTIVE_FIELDS, "order", "dirigente", "eq", "parent"]
+        Objective.objects.bulk_update([*parents, *changed], fields, batch_size=500)
+
+        written = {objective.pk for objective in [*new, *changed]}
+        links = {}
+        for name, attname in OBJECTIVE_LINKS.items():
+            through = getattr(Objective, name).through
+            through.objects.filter(objective__in=changed).delete()
+            links[name] = through.objects.bulk_create(
+                [
+                    through(objective_id=objective.pk, **{attname: item.pk})
+                    for objective, data in rows
+                    if objective.pk in written
+                    for item in data["links"][name]
+                ],
+                batch_size=1000,
+            )
+        records = [
+            *Objective.history.bulk_history_create(new, default_user=self.user),
+            *Objective.history.bulk_history_create(changed, update=True, default_user=self.user),
+        ]
+        self._link_history(records, links)
+
+    @staticmethod
+    def _link_history(records, links) -> None:
+        """The units and assignees of each history record, as simple-history keeps them."""
+        record_of = {record.id: record for record in records}
+        for name, attname in OBJECTIVE_LINKS.items():
+            m2m_history = Objective.history.model._meta.get_field(
+                f"historicalobjective_{name}"
+            ).related_model
+            m2m_history.objects.bulk_create(
+                [
+                    m2m_history(
+                        history=record_of[row.objective_id],
+                        id=row.pk,
+                        objective_id=row.objective_id,
+                        **{attname: getattr(row, attname)},
+                    )
+                    for row in links[name]
+                ],
+                batch_size=1000,
+            )
+
+    # -- indicators and targets ----------------------------------------------------------
+
+    def indicators(self, rows: list[tuple[Objective, dict]]) -> None:
+        known = [objective.pk for objective, _data in rows if objective.pk]
+        existing: dict[int, list[Indicator]] = {}
+        for indicator in (
+            Indicator.objects.filter(objective_id__in=known)
+            .prefetch_related("targets")
+            .order_by("objective_id", "order", "id")
+        ):
+            existing.setdefault(indicator.objective_id, []).append(indicator)
+
+        indicator_rows: list[tuple[Indicator, dict]] = []
+        surplus: list[int] = []
+        for objective, data in rows:
+            olds = existing.get(objective.pk, [])
+            for order, i_data in enumerate(data["indicators"], start=1):
+                indicator = olds[order - 1] if order <= len(olds) else Indicator(ente=self.ente)
+                indicator.objective = objective  # the instance whose plan is already loaded
+                values = {name: i_data[name] for name in INDICATOR_FIELDS[1:]} | {"order": order}
+                changed = _assign(indicator, values)
+                indicator.full_clean(exclude=["ente", "objective"], validate_constraints=False)
+                indicator_rows.append((indicator, i_data | {"changed": changed}))
+            surplus += [old.pk for old in olds[len(data["indicators"]) :]]
+        Indicator.objects.filter(pk__in=surplus).delete()
+        _write_rows(
+            Indicator,
+            [i for i, _d in indicator_rows if i.pk is None],
+            [i for i, d in indicator_rows if i.pk is not None and d["changed"]],
+            INDICATOR_FIELDS,
+            self.user,
+        )
+        self.summary.indicators = len(indicator_rows)
+        self._targets(indicator_rows)
+
+    def _targets(self, indicator_rows: list[tuple[Indicator, dict]]) -> None:
+        new: list[Target] = []
+        changed: list[Target] = []
+        surplus: list[int] = []
+        for indicator, i_data in indicator_rows:
+            cached = getattr(indicator, "_prefetched_objects_cache", {}).get("targets")
+            by_year: dict[int, list[Target]] = {}
+            for old in cached or []:
+                by_year.setdefault(old.year, []).append(old)
+            for t_data in i_data["targets"]:
+                same_year = by_year.get(t_data["year"])
+                target = same_year.pop(0) if same_year else Target(ente=self.ente)
+                target.indicator = indicator
+                if _assign(target, {name: t_data[name] for name in TARGET_FIELDS}):
+                    target.full_clean(exclude=["ente", "indicator"], validate_constraints=False)
+                    (new if target.pk is None else changed).append(target)
+                self.summary.targets += 1
+            surplus += [old.pk for rest in by_year.values() for old in rest]
+        Target.objects.filter(pk__in=surplus).delete()
+        _write_rows(Target, new, changed, TARGET_FIELDS, self.user)
+
+    # -- people --------------------------------------------------------------------------
+
+    def people(self, documents: list[dict]) -> None:
+        for data in documents:
+            person = self.directory.person(data["name"])
+            unit = self.directory.find_unit(data["unit"]) if data["unit"] else None
+            Assignment.objects.get_or_create(
+                ente=self.ente, person=person, role=data["role"], unit=unit
+            )
+
+
+def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
+    """Write a document that `read_plan_document` accepted; call inside a transaction."""
+    ente, _created = Ente.objects.get_or_create(
+        slug=document["ente"]["slug"],
+        defaults={
+            "name": document["ente"]["name"] or document["ente"]["slug"],
+            "istat_code": document["ente"]["istat"],
+        },
+    )
+    plan_data = document["plan"]
+    plan = Plan.objects.filter(ente=ente, title=plan_data["title"]).first()
+    plan_created = plan is None
+    if plan is None:
+        plan = Plan(ente=ente, title=plan_data["title"])
+    for key in ("first_year", "last_year", "status", "weight_mode", "weight_categories"):
+        setattr(plan, key, plan_data[key])
+    plan.full_clean()
+    plan.save()
+    summary = ImportSummary(plan=plan, plan_created=plan_created)
+    writer = _PlanWriter(plan, summary, _Directory(ente, summary), acting_user)
+    rows = writer.objectives(document["objectives"])
+    writer.indicators(rows)
+    writer.people(document["people"])
+    return summary
