@@ -23,8 +23,10 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+PYTEST_ARGS ?= -n 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
