@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accesso/", auth_views.LoginView.as_view(), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("piano/", include("objectives.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The objectives app's pages, one module per capability."""
