@@ -1,5 +1,6 @@
 """The plan: DUP taxonomy, objectives, indicators, targets, monitoring periods and progress."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -88,6 +89,14 @@ class Plan(models.Model):
     approval_act_date = models.DateField(_("delibera del"), null=True, blank=True)
     weight_mode = models.CharField(
         _("tipo di pesi"), max_length=10, choices=WeightMode.choices, default=WeightMode.PERCENT
+    )
+    achievement_cap = models.DecimalField(
+        _("tetto del raggiungimento %"),
+        max_digits=PERCENT_MAX_DIGITS,
+        decimal_places=2,
+        default=Decimal(100),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Di norma 100: il superamento del target non è premiato (regole SMVP)."),
     )
     weight_categories = models.JSONField(
         _("punti per categoria di peso"),
@@ -598,3 +607,79 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} = {self.value_number or self.value_date or self.value_text}"
+
+
+class ProgressEvent(models.Model):
+    """The audit trail of a progress report: every save and transition, who, when and what."""
+
+    class Action(models.TextChoices):
+        SAVE = "save", _("Salvataggio bozza")
+        SUBMIT = "submit", _("Invio")
+        RETURN = "return", _("Restituzione")
+        VERIFY = "verify", _("Verifica")
+        VALIDATE = "validate", _("Validazione NdV")
+        REOPEN = "reopen", _("Riapertura NdV")
+        ACKNOWLEDGE = "acknowledge", _("Presa visione")
+        EVIDENCE_ADD = "evidence_add", _("Evidenza aggiunta")
+        EVIDENCE_REMOVE = "evidence_remove", _("Evidenza rimossa")
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
+    progress = models.ForeignKey(
+        Progress, on_delete=models.CASCADE, related_name="events", verbose_name=_("avanzamento")
+    )
+    action = models.CharField(_("azione"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("da stato"), max_length=20, choices=Progress.Status.choices)
+    to_status = models.CharField(_("a stato"), max_length=20, choices=Progress.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("autore"),
+    )
+    at = models.DateTimeField(_("quando"))
+    version = models.PositiveIntegerField(_("versione risultante"))
+    note = models.TextField(_("nota"), blank=True)
+    changes = models.JSONField(_("modifiche"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("evento dell'avanzamento")
+        verbose_name_plural = _("eventi degli avanzamenti")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ente", "progress", "at"], name="event_ente_progress_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.at:%d/%m/%Y %H:%M}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # The stored name is not the user's: it is served only through a view that checks access.
+    return f"evidenze/{instance.ente_id}/{instance.progress_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file a responsible attaches to a progress report to prove a result."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
+    progress = models.ForeignKey(
+        Progress, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("avanzamento")
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("nome del file"), max_length=255)
+    content_type = models.CharField(_("tipo"), max_length=100)
+    size = models.PositiveIntegerField(_("dimensione (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("caricato da"),
+    )
+    uploaded_at = models.DateTimeField(_("caricato il"))
+
+    class Meta:
+        verbose_name = _("evidenza")
+        verbose_name_plural = _("evidenze")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["ente", "progress"], name="evidence_ente_progress")]
+
+    def __str__(self) -> str:
+        return self.original_name

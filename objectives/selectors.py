@@ -1,9 +1,29 @@
-"""Reads of plans and objectives, always scoped to what the user may see."""
+"""Reads of plans, objectives and progress, always scoped to what the user may see."""
 
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
 
-from objectives.models import Plan
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from objectives.models import (
+    Indicator,
+    Objective,
+    Plan,
+    Progress,
+    ProgressEvent,
+    Target,
+)
 from organisation.access import user_entes
+from organisation.models import Membership
+
+PROGRESS_RELATED = (
+    "objective__plan",
+    "objective__eq",
+    "objective__programma",
+    "period",
+    "responsible",
+)
 
 
 def plans_for_user(user) -> QuerySet[Plan]:
@@ -14,3 +34,163 @@ def plans_for_user(user) -> QuerySet[Plan]:
         .annotate(n_objectives=Count("objectives"))
         .order_by("ente__name", "-first_year", "title")
     )
+
+
+def _reports_of(user) -> Q:
+    """The progress lines the user reports: their own, or as EQ of an ordinary objective."""
+    return Q(responsible__user=user) | (
+        Q(objective__eq__user=user) & ~Q(objective__kind=Objective.Kind.TRASVERSALE)
+    )
+
+
+def progress_for_user(user) -> QuerySet[Progress]:
+    return Progress.objects.filter(ente__in=user_entes(user)).select_related(*PROGRESS_RELATED)
+
+
+def get_progress_for_user(user, pk: int) -> Progress:
+    """One report the user may read (any member of its ente), or 404."""
+    progress = progress_for_user(user).filter(pk=pk).first()
+    if progress is None:
+        raise Http404
+    return progress
+
+
+def get_objective_for_user(user, pk: int) -> Objective:
+    objective = (
+        Objective.objects.filter(ente__in=user_entes(user), pk=pk)
+        .select_related("plan__ente", "programma__missione", "dirigente", "eq", "parent")
+        .prefetch_related("org_units", "assignees")
+        .first()
+    )
+    if objective is None:
+        raise Http404
+    return objective
+
+
+def todo_for_user(user) -> QuerySet[Progress]:
+    """What the user must do now: reports to send in open periods (returned ones first),
+    and validated results awaiting their presa visione."""
+    to_send = Q(status=Progress.Status.BOZZA, period__is_open=True)
+    to_acknowledge = Q(status=Progress.Status.VALIDATO, acknowledged_at__isnull=True)
+    return (
+        progress_for_user(user)
+        .filter(_reports_of(user))
+        .filter(to_send | to_acknowledge)
+        .order_by("period__due_date", "period__reference_date", "objective__order", "pk")
+    )
+
+
+def my_objectives(user) -> QuerySet[Progress]:
+    """Every report line of the user's objectives, across plans and periods."""
+    return (
+        progress_for_user(user)
+        .filter(_reports_of(user))
+        .order_by("-period__reference_date", "objective__order", "pk")
+    )
+
+
+def review_queue(user) -> QuerySet[Progress]:
+    """Submitted reports of the entes where the user is segretario generale."""
+    entes = Membership.objects.filter(user=user, role=Membership.Role.SEGRETARIO).values("ente")
+    return (
+        Progress.objects.filter(ente__in=entes, status=Progress.Status.INVIATO)
+        .select_related(*PROGRESS_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def validation_queue(user) -> QuerySet[Progress]:
+    """Verified reports of the entes where the user sits on the NdV."""
+    entes = Membership.objects.filter(user=user, role=Membership.Role.NDV).values("ente")
+    return (
+        Progress.objects.filter(ente__in=entes, status=Progress.Status.VERIFICATO)
+        .select_related(*PROGRESS_RELATED)
+        .annotate(
+            has_evidence=Exists(
+                Progress.evidence.rel.related_model.objects.filter(progress=OuterRef("pk"))
+            )
+        )
+        .order_by("reviewed_at", "pk")
+    )
+
+
+def objective_indicators(objective: Objective) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(objective=objective)
+        .prefetch_related("targets")
+        .order_by("order", "id")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    what: str
+    detail: str
+
+
+def _who(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def objective_timeline(objective: Objective) -> list[TimelineEntry]:
+    """Changes to the objective, its indicators and targets, and every report's events."""
+    entries: list[TimelineEntry] = []
+    kinds = {"+": "creato", "~": "modificato", "-": "eliminato"}
+    for record in objective.history.select_related("history_user").order_by("history_date"):
+        entries.append(
+            TimelineEntry(
+                record.history_date,
+                _who(record.history_user),
+                f"Obiettivo {kinds[record.history_type]}",
+                "",
+            )
+        )
+    for record in (
+        Indicator.history.filter(objective_id=objective.pk)
+        .select_related("history_user")
+        .order_by("history_date")
+    ):
+        entries.append(
+            TimelineEntry(
+                record.history_date,
+                _who(record.history_user),
+                f"Indicatore {kinds[record.history_type]}",
+                record.description[:80],
+            )
+        )
+    for record in (
+        Target.history.filter(indicator__objective_id=objective.pk)
+        .select_related("history_user")
+        .order_by("history_date")
+    ):
+        entries.append(
+            TimelineEntry(
+                record.history_date,
+                _who(record.history_user),
+                f"Target {record.year} {kinds[record.history_type]}",
+                record.text[:80],
+            )
+        )
+    events = (
+        ProgressEvent.objects.filter(progress__objective=objective)
+        .select_related("actor", "progress__period", "progress__responsible")
+        .order_by("at", "pk")
+    )
+    for event in events:
+        detail = "; ".join(f"{k}: {old} → {new}" for k, (old, new) in event.changes.items())
+        if event.note:
+            detail = f"{detail}; {event.note}" if detail else event.note
+        entries.append(
+            TimelineEntry(
+                event.at,
+                _who(event.actor),
+                f"{event.get_action_display()} · {event.progress.responsible} · "
+                f"{event.progress.period.name}",
+                detail,
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,7 +1,12 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import Plan
+from piao.formatting import format_percent
+
+NUMERIC = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
 
 class PlanTable(tables.Table):
@@ -20,3 +25,151 @@ class PlanTable(tables.Table):
         fields = ["ente", "title", "years", "status", "n_objectives"]
         attrs = {"class": "table table-hover", "data-testid": "plan-table"}
         empty_text = _("Nessun piano per i tuoi enti.")
+
+
+STATUS_BADGE = {
+    "bozza": "bg-secondary",
+    "inviato": "bg-primary",
+    "verificato": "bg-warning text-dark",
+    "validato": "bg-success",
+}
+
+
+def _percent(value) -> str:
+    return format_percent(value) if value is not None else "—"
+
+
+class ProgressTable(tables.Table):
+    """A report line: objective, plan, period, status and its three figures."""
+
+    code = tables.Column(accessor="objective__code", verbose_name=_("Codice"))
+    objective = tables.Column(
+        accessor="objective__title",
+        verbose_name=_("Obiettivo"),
+        linkify=lambda record: reverse("objectives:progress_detail", args=[record.pk]),
+    )
+    plan = tables.Column(accessor="objective__plan__title", verbose_name=_("Piano"))
+    period = tables.Column(accessor="period__name", verbose_name=_("Periodo"))
+    responsible = tables.Column(accessor="responsible__full_name", verbose_name=_("Responsabile"))
+    status = tables.Column(verbose_name=_("Stato"))
+    computed = tables.Column(
+        accessor="computed_achievement", verbose_name=_("Calcolato"), attrs=NUMERIC
+    )
+    declared = tables.Column(
+        accessor="declared_achievement", verbose_name=_("Dichiarato"), attrs=NUMERIC
+    )
+    validated = tables.Column(
+        accessor="validated_achievement", verbose_name=_("Validato NdV"), attrs=NUMERIC
+    )
+
+    class Meta:
+        attrs = {"class": "table table-hover align-middle"}
+        empty_text = _("Nessun avanzamento.")
+        sequence = [
+            "code",
+            "objective",
+            "plan",
+            "period",
+            "responsible",
+            "status",
+            "computed",
+            "declared",
+            "validated",
+        ]
+
+    def render_objective(self, value: str) -> str:
+        return value if len(value) <= 90 else value[:89] + "…"
+
+    def render_status(self, record) -> str:
+        return format_html(
+            '<span class="badge {}">{}</span>',
+            STATUS_BADGE.get(record.status, "bg-secondary"),
+            record.get_status_display(),
+        )
+
+    def render_computed(self, value) -> str:
+        return _percent(value)
+
+    def render_declared(self, value) -> str:
+        return _percent(value)
+
+    def render_validated(self, value) -> str:
+        return _percent(value)
+
+
+class TodoTable(ProgressTable):
+    what = tables.Column(empty_values=(), verbose_name=_("Da fare"), orderable=False)
+    due = tables.Column(accessor="period__due_date", verbose_name=_("Scadenza"))
+
+    class Meta(ProgressTable.Meta):
+        sequence = [
+            "what",
+            "due",
+            "code",
+            "objective",
+            "plan",
+            "period",
+            "status",
+            "computed",
+            "declared",
+            "validated",
+        ]
+        exclude = ["responsible"]
+        empty_text = _("Niente da fare: sei in pari.")
+
+    def render_what(self, record) -> str:
+        if record.status == "validato":
+            return _("Prendere visione del validato")
+        if record.return_note:
+            return format_html("<strong>{}</strong>", _("Correggere e rinviare"))
+        return _("Compilare e inviare")
+
+    def render_due(self, value) -> str:
+        return value.strftime("%d/%m/%Y") if value else "—"
+
+
+class ValidationQueueTable(ProgressTable):
+    select = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "th__input": {"aria-label": _("Seleziona tutti")},
+            "td__input": {"name": "progress", "form": "bulk-validate"},
+        },
+        orderable=False,
+    )
+    evidence = tables.BooleanColumn(accessor="has_evidence", verbose_name=_("Evidenze"))
+
+    class Meta(ProgressTable.Meta):
+        sequence = [
+            "select",
+            "code",
+            "objective",
+            "plan",
+            "period",
+            "responsible",
+            "status",
+            "computed",
+            "declared",
+            "evidence",
+            "validated",
+        ]
+
+
+class PeriodTable(tables.Table):
+    plan = tables.Column(accessor="plan__title", verbose_name=_("Piano"))
+    ente = tables.Column(accessor="ente__name", verbose_name=_("Ente"))
+    name = tables.Column(verbose_name=_("Periodo"))
+    reference_date = tables.DateColumn(format="d/m/Y", verbose_name=_("Data di riferimento"))
+    due_date = tables.DateColumn(format="d/m/Y", verbose_name=_("Scadenza invio"))
+    is_open = tables.BooleanColumn(verbose_name=_("Aperto"))
+    n_reports = tables.Column(verbose_name=_("Avanzamenti"), attrs=NUMERIC)
+    n_sent = tables.Column(verbose_name=_("Inviati o oltre"), attrs=NUMERIC)
+    actions = tables.TemplateColumn(
+        template_name="objectives/_period_actions.html",
+        verbose_name=_("Azioni"),
+        orderable=False,
+    )
+
+    class Meta:
+        attrs = {"class": "table table-hover align-middle", "data-testid": "period-table"}
+        empty_text = _("Nessun periodo: aggiungine uno al piano nell'amministrazione.")

@@ -1,7 +1,11 @@
-from objectives.views import plan_import
+from objectives.views import lists, objective, periods, plan_import, progress
 
 app_name = "objectives"
 
 urlpatterns = [
+    *lists.urlpatterns,
+    *objective.urlpatterns,
+    *progress.urlpatterns,
+    *periods.urlpatterns,
     *plan_import.urlpatterns,
 ]

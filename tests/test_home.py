@@ -67,6 +67,6 @@ def test_home_query_count_does_not_grow_with_plans(world, client, plans, django_
         make_objective(plan)
     user = make_user("lettore-2", ente=world.ente_a, role=Membership.Role.VIEWER)
     client.force_login(user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("home"))
     assert response.status_code == 200

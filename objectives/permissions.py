@@ -1,0 +1,101 @@
+"""Who may do what on a progress report: the rules of the workflow contract, in one place.
+
+Every view and every service asks these functions; nothing is decided by hiding a button.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from objectives.models import Objective, Progress
+from organisation.models import Membership
+
+Role = Membership.Role
+Status = Progress.Status
+
+
+def role_in(user: AbstractBaseUser, ente_id: int) -> str | None:
+    """The user's role in the ente, or None when they do not belong to it."""
+    if not user.is_authenticated:
+        return None
+    # Remembered on the user object, which lives for one request.
+    cache = getattr(user, "_piao_roles", None)
+    if cache is None:
+        cache = {}
+        user._piao_roles = cache
+    if ente_id not in cache:
+        cache[ente_id] = (
+            Membership.objects.filter(user=user, ente_id=ente_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[ente_id]
+
+
+def answers_for(
+    user: AbstractBaseUser, objective: Objective, responsible_user_id: int | None
+) -> bool:
+    """The user reports this line: they are its responsible, or the EQ of the objective."""
+    if not user.is_authenticated:
+        return False
+    if responsible_user_id == user.pk:
+        return True
+    # The EQ fills in the dirigente's report of an ordinary objective; a cross-cutting
+    # objective has one report per assignee, each their own.
+    return objective.kind != Objective.Kind.TRASVERSALE and bool(
+        objective.eq_id and objective.eq.user_id == user.pk
+    )
+
+
+def is_responsible(user: AbstractBaseUser, progress: Progress) -> bool:
+    return answers_for(user, progress.objective, progress.responsible.user_id)
+
+
+def can_edit(user: AbstractBaseUser, progress: Progress) -> bool:
+    return (
+        progress.status == Status.BOZZA
+        and progress.period.is_open
+        and is_responsible(user, progress)
+    )
+
+
+can_submit = can_edit
+
+
+def can_verify(user: AbstractBaseUser, progress: Progress) -> bool:
+    return progress.status == Status.INVIATO and role_in(user, progress.ente_id) == Role.SEGRETARIO
+
+
+def can_return(user: AbstractBaseUser, progress: Progress) -> bool:
+    role = role_in(user, progress.ente_id)
+    if progress.status == Status.INVIATO:
+        return role == Role.SEGRETARIO
+    if progress.status == Status.VERIFICATO:
+        return role in (Role.SEGRETARIO, Role.NDV)
+    return False
+
+
+def can_validate(user: AbstractBaseUser, progress: Progress) -> bool:
+    return progress.status == Status.VERIFICATO and role_in(user, progress.ente_id) == Role.NDV
+
+
+def can_reopen(user: AbstractBaseUser, progress: Progress) -> bool:
+    return progress.status == Status.VALIDATO and role_in(user, progress.ente_id) == Role.NDV
+
+
+def can_acknowledge(user: AbstractBaseUser, progress: Progress) -> bool:
+    return (
+        progress.status == Status.VALIDATO
+        and progress.acknowledged_at is None
+        and is_responsible(user, progress)
+    )
+
+
+def can_manage_periods(user: AbstractBaseUser, ente_id: int) -> bool:
+    return role_in(user, ente_id) == Role.CONTROLLO
+
+
+def can_review_queue(user: AbstractBaseUser) -> bool:
+    return user.is_authenticated and user.memberships.filter(role=Role.SEGRETARIO).exists()
+
+
+def can_validation_queue(user: AbstractBaseUser) -> bool:
+    return user.is_authenticated and user.memberships.filter(role=Role.NDV).exists()
