@@ -1,5 +1,6 @@
 """The demo: the DUP list, both seed plans and a user for every role."""
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from objectives.dup import read_dup_csv, sync_dup_taxonomy
-from objectives.models import Missione, Plan, Programma
+from objectives.models import Missione, MonitoringPeriod, Plan, Programma
 from objectives.plan_import import import_plan_document
+from objectives.services import progress_rows_ensure
 from organisation.models import Assignment, Ente, Membership, Person
 from organisation.services import create_user_for_person, ensure_controllo_group, grant_membership
 
@@ -21,6 +23,12 @@ DEMO_PLAN_FILES = [
     Path(settings.BASE_DIR) / "fixtures" / "plans" / "montepulciano-obiettivi-2022-2024.json",
 ]
 DEFAULT_DEMO_PASSWORD = "piao-demo-2026"
+DEMO_EMAIL_DOMAIN = "demo.invalid"  # reserved: the demo's mail never reaches anyone
+# One open monitoring period per demo plan, so that the whole cycle can be tried at once.
+DEMO_PERIODS = {
+    "montichiari": ("31/12/2024", dt.date(2024, 12, 31), dt.date(2025, 1, 31)),
+    "montepulciano": ("31/12/2022", dt.date(2022, 12, 31), dt.date(2023, 1, 31)),
+}
 
 # The ente-wide demo users: username -> (role, is_staff).
 ROLE_USERS = {
@@ -75,13 +83,28 @@ def load_demo(*, password: str) -> DemoSummary:
         result = import_plan_document(data)
         summary.plans_created.append(label)
         entes.append(result.plan.ente)
+        name, reference, due = DEMO_PERIODS[result.plan.ente.slug]
+        period = MonitoringPeriod.objects.create(
+            ente=result.plan.ente,
+            plan=result.plan,
+            name=name,
+            reference_date=reference,
+            due_date=due,
+            is_open=True,
+        )
+        progress_rows_ensure(period=period)
 
     User = get_user_model()
     password_hash = make_password(password)  # one slow hashing for every demo user
     for username, (role, is_staff) in ROLE_USERS.items():
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, is_staff=is_staff, password=password_hash)
+            user = User(
+                username=username,
+                is_staff=is_staff,
+                password=password_hash,
+                email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+            )
             user.full_clean()
             user.save()
             summary.users_created.append(username)
@@ -93,7 +116,10 @@ def load_demo(*, password: str) -> DemoSummary:
     for ente in entes:
         for person in _responsible_people(ente):
             user, created = create_user_for_person(
-                person=person, password_hash=password_hash, role=Membership.Role.RESPONSABILE
+                person=person,
+                password_hash=password_hash,
+                role=Membership.Role.RESPONSABILE,
+                email_domain=DEMO_EMAIL_DOMAIN,
             )
             if created:
                 summary.users_created.append(user.username)

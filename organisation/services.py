@@ -45,7 +45,9 @@ def grant_membership(*, user, ente: Ente, role: str) -> Membership:
 
 
 @transaction.atomic
-def create_user_for_person(*, person: Person, password_hash: str, role: str):
+def create_user_for_person(
+    *, person: Person, password_hash: str, role: str, email_domain: str = ""
+):
     """A login for a person of the plan, linked to them; an existing one is left as it is.
 
     The password comes hashed (`make_password`), so that many users can share one hashing.
@@ -62,7 +64,7 @@ def create_user_for_person(*, person: Person, password_hash: str, role: str):
             username=username,
             first_name=first,
             last_name=last,
-            email=person.email,
+            email=person.email or (f"{username}@{email_domain}" if email_domain else ""),
             password=password_hash,
         )
         user.full_clean()
