@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 from objectives import notifications, services
 from objectives.models import MonitoringPeriod, Progress
 from objectives.tables import PeriodTable
-from organisation.access import admin_entes
+from organisation.access import admin_entes, user_entes
 
 
 def _managed_periods(user):
@@ -42,7 +42,10 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 def _period_action(request: HttpRequest, pk: int, *, open_it: bool) -> HttpResponse:
-    period = get_object_or_404(_managed_periods(request.user), pk=pk)
+    # Another ente's period is not found; the ente's own, without the role, is forbidden.
+    period = get_object_or_404(
+        MonitoringPeriod.objects.filter(ente__in=user_entes(request.user)), pk=pk
+    )
     if open_it:
         created = services.period_open(period_id=period.pk, acting_user=request.user)
         messages.success(
