@@ -1,6 +1,5 @@
 """The command-line contract: load_demo, list_plans, export_plan and import_plan (JSON)."""
 
-import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -9,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from objectives.models import Measurement, MonitoringPeriod, Objective, Plan, Progress, Target
+from objectives.models import Measurement, Objective, Plan, Progress, Target
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -188,12 +187,8 @@ def test_reimport_keeps_recorded_measurements_and_writes_only_what_changed(tmp_p
     plan = Plan.objects.get(ente__slug="montichiari")
     objective = plan.objectives.get(code="1.7")
     indicator = objective.indicators.get()
-    period = MonitoringPeriod.objects.create(
-        ente=plan.ente, plan=plan, name="31/12/2024", reference_date=dt.date(2024, 12, 31)
-    )
-    progress = Progress.objects.create(
-        ente=plan.ente, objective=objective, responsible=objective.dirigente, period=period
-    )
+    period = plan.periods.get()  # the demo's open period
+    progress = Progress.objects.get(objective=objective, period=period)
     Measurement.objects.create(
         ente=plan.ente, progress=progress, indicator=indicator, value_number=3
     )
