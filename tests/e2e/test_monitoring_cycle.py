@@ -122,3 +122,22 @@ def test_viewer_reads_a_report_but_can_change_nothing(browser, demo_site):
     response = page.goto(f"{demo_site.url}/piano/verifica/")
     assert response.status == 403
     page.context.close()
+
+
+def test_the_essential_flow_works_without_javascript(browser, demo_site):
+    progress = Progress.objects.get(
+        objective__plan__ente__slug="montepulciano", objective__code="3.1"
+    )
+    context = browser.new_context(locale="it-IT", java_script_enabled=False)
+    page = context.new_page()
+    demo_site(page, "simonetta.gambini")
+    open_report(page, demo_site, progress.pk)
+    for field in page.locator("form[data-testid=progress-form] input[inputmode=decimal]").all():
+        if field.get_attribute("name", timeout=1000) != "declared_achievement":
+            field.fill("3")
+    page.get_by_role("button", name="Salva bozza").click()
+    expect(page.locator(".alert-success")).to_contain_text("Bozza salvata")
+    expect(page.get_by_test_id("saved-computed")).not_to_have_text("—")
+    page.get_by_role("button", name="Salva e invia").click()
+    expect(page.get_by_test_id("status")).to_have_text("Inviato")
+    context.close()
