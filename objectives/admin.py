@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from objectives.models import (
+    Evidence,
     Indicator,
     Measurement,
     Missione,
@@ -15,6 +16,7 @@ from objectives.models import (
     Plan,
     Programma,
     Progress,
+    ProgressEvent,
     Target,
 )
 from objectives.weights import WeightGroup, objective_groups, weight_groups
@@ -350,3 +352,60 @@ class MonitoringPeriodAdmin(EnteScopedAdmin):
     list_select_related = ["plan"]
     search_fields = ["name", "plan__title"]
     exclude = ["ente"]
+
+
+@admin.register(ProgressEvent)
+class ProgressEventAdmin(EnteScopedAdmin):
+    """The audit trail: read-only, for everyone."""
+
+    list_display = ["at", "progress", "action", "from_status", "to_status", "actor"]
+    list_filter = ["action", ("progress__period", RELATED_ONLY)]
+    list_select_related = [
+        "progress__objective",
+        "progress__responsible",
+        "progress__period",
+        "actor",
+    ]
+    search_fields = ["progress__objective__code", "note", "actor__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(EnteScopedAdmin):
+    list_display = [
+        "original_name",
+        "progress",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_select_related = [
+        "progress__objective",
+        "progress__responsible",
+        "progress__period",
+        "uploaded_by",
+    ]
+    search_fields = ["original_name", "progress__objective__code"]
+    readonly_fields = [
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "progress",
+    ]
+    exclude = ["ente"]
+
+    def has_add_permission(self, request):
+        return False  # evidence is added by the responsible, through the report page

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from objectives.models import (
     Indicator,
@@ -14,6 +15,7 @@ from objectives.models import (
     Plan,
     Programma,
     Progress,
+    ProgressEvent,
     Target,
 )
 from organisation.models import Assignment, Ente, Membership, OrgUnit, Person
@@ -49,6 +51,16 @@ def populate(plan: Plan, n: int) -> None:
         Measurement.objects.create(
             ente=ente, progress=progress, indicator=indicator, value_number=2
         )
+        ProgressEvent.objects.create(
+            ente=ente,
+            progress=progress,
+            action="save",
+            from_status="bozza",
+            to_status="bozza",
+            actor=user,
+            at=timezone.now(),
+            version=2,
+        )
 
 
 # model -> (queries of its list page, queries of one row's change page), pinned.
@@ -66,6 +78,7 @@ ADMIN_PAGES = {
     "objectives_target": (13, 18),
     "objectives_monitoringperiod": (13, 20),
     "objectives_progress": (13, 30),
+    "objectives_progressevent": (14, 16),
 }
 MODELS = {
     "organisation_ente": Ente,
@@ -81,6 +94,7 @@ MODELS = {
     "objectives_target": Target,
     "objectives_monitoringperiod": MonitoringPeriod,
     "objectives_progress": Progress,
+    "objectives_progressevent": ProgressEvent,
 }
 TENANT_PAGES = [name for name, model in MODELS.items() if model not in (Missione, Programma)]
 
