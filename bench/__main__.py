@@ -109,9 +109,75 @@ def main() -> None:
         median, p95 = server_times(client, f"/admin/objectives/plan/{plan.pk}/change/")
         emit(f"admin_plan_change_{size}_p50", median, "ms")
         emit(f"admin_plan_change_{size}_p95", p95, "ms")
+        cycle_pages(plan, size)
     median, p95 = server_times(client, "/")
     emit("home_p50", median, "ms")
     emit("home_p95", p95, "ms")
+
+
+def cycle_pages(plan, size: int) -> None:
+    """The monitoring cycle's pages on a plan with an open period, a third of its reports
+    sent and a third verified, as the dirigente, the segretario and the NdV see them."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from objectives.models import MonitoringPeriod, Progress
+    from objectives.services import progress_rows_ensure
+    from organisation.models import Membership, Person
+
+    period = MonitoringPeriod.objects.create(
+        ente=plan.ente,
+        plan=plan,
+        name="31/12/2024",
+        reference_date=dt.date(2024, 12, 31),
+        due_date=dt.date(2025, 1, 31),
+        is_open=True,
+    )
+    emit(f"open_period_{size}", timed(lambda: progress_rows_ensure(period=period)), "s")
+    ids = list(Progress.objects.filter(period=period).order_by("pk").values_list("pk", flat=True))
+    third = len(ids) // 3
+    Progress.objects.filter(pk__in=ids[:third]).update(
+        status="inviato", declared_achievement=Decimal(80)
+    )
+    Progress.objects.filter(pk__in=ids[third : 2 * third]).update(
+        status="verificato", declared_achievement=Decimal(80)
+    )
+    User = get_user_model()
+
+    def client_for(username: str, role: str) -> Client:
+        user, _ = User.objects.get_or_create(username=f"{username}-{plan.ente.slug}")
+        Membership.objects.get_or_create(user=user, ente=plan.ente, defaults={"role": role})
+        client = Client()
+        client.force_login(user)
+        return client
+
+    dirigente = client_for("dirigente", Membership.Role.RESPONSABILE)
+    person = Person.objects.filter(ente=plan.ente).order_by("pk").first()
+    person.user = User.objects.get(username=f"dirigente-{plan.ente.slug}")
+    person.save(update_fields=["user"])
+    segretario = client_for("segretario", Membership.Role.SEGRETARIO)
+    ndv = client_for("ndv", Membership.Role.NDV)
+    mine = Progress.objects.filter(period=period, responsible=person).order_by("pk").first()
+    pages = [
+        ("todo", dirigente, reverse("objectives:todo")),
+        ("my_objectives", dirigente, reverse("objectives:my_objectives")),
+        ("review_queue", segretario, reverse("objectives:review_queue")),
+        ("validation_queue", ndv, reverse("objectives:validation_queue")),
+        (
+            "objective_page",
+            dirigente,
+            reverse("objectives:objective_detail", args=[mine.objective_id]),
+        ),
+        ("progress_page", dirigente, reverse("objectives:progress_detail", args=[mine.pk])),
+    ]
+    for name, client, url in pages:
+        median, p95 = server_times(client, url)
+        emit(f"{name}_{size}_p50", median, "ms")
+        emit(f"{name}_{size}_p95", p95, "ms")
 
 
 if __name__ == "__main__":
