@@ -35,8 +35,15 @@ STATUS_BADGE = {
 }
 
 
-def _percent(value) -> str:
-    return format_percent(value) if value is not None else "—"
+class PercentColumn(tables.Column):
+    """A percentage, Italian style ("85,5%"), right-aligned."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value) -> str:
+        return format_percent(value)
 
 
 class ProgressTable(tables.Table):
@@ -52,15 +59,9 @@ class ProgressTable(tables.Table):
     period = tables.Column(accessor="period__name", verbose_name=_("Periodo"))
     responsible = tables.Column(accessor="responsible__full_name", verbose_name=_("Responsabile"))
     status = tables.Column(verbose_name=_("Stato"))
-    computed = tables.Column(
-        accessor="computed_achievement", verbose_name=_("Calcolato"), attrs=NUMERIC
-    )
-    declared = tables.Column(
-        accessor="declared_achievement", verbose_name=_("Dichiarato"), attrs=NUMERIC
-    )
-    validated = tables.Column(
-        accessor="validated_achievement", verbose_name=_("Validato NdV"), attrs=NUMERIC
-    )
+    computed = PercentColumn(accessor="computed_achievement", verbose_name=_("Calcolato"))
+    declared = PercentColumn(accessor="declared_achievement", verbose_name=_("Dichiarato"))
+    validated = PercentColumn(accessor="validated_achievement", verbose_name=_("Validato NdV"))
 
     class Meta:
         attrs = {"class": "table table-hover align-middle"}
@@ -87,14 +88,6 @@ class ProgressTable(tables.Table):
             record.get_status_display(),
         )
 
-    def render_computed(self, value) -> str:
-        return _percent(value)
-
-    def render_declared(self, value) -> str:
-        return _percent(value)
-
-    def render_validated(self, value) -> str:
-        return _percent(value)
 
 
 class TodoTable(ProgressTable):
