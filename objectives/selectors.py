@@ -15,7 +15,7 @@ from objectives.models import (
     Target,
 )
 from organisation.access import user_entes
-from organisation.models import Membership
+from organisation.models import Membership, Person
 
 PROGRESS_RELATED = (
     "objective__plan",
@@ -37,10 +37,18 @@ def plans_for_user(user) -> QuerySet[Plan]:
 
 
 def _reports_of(user) -> Q:
-    """The progress lines the user reports: their own, or as EQ of an ordinary objective."""
-    return Q(responsible__user=user) | (
-        Q(objective__eq__user=user) & ~Q(objective__kind=Objective.Kind.TRASVERSALE)
+    """The progress lines the user reports: their own, or as EQ of an ordinary objective.
+
+    Two index lookups joined by OR (responsible, and objectives whose EQ they are), rather
+    than an OR across joins that would scan every report of the ente.
+    """
+    people = Person.objects.filter(user=user).values("pk")
+    as_eq = (
+        Objective.objects.filter(eq__in=people)
+        .exclude(kind=Objective.Kind.TRASVERSALE)
+        .values("pk")
     )
+    return Q(responsible__in=people) | Q(objective__in=as_eq)
 
 
 def progress_for_user(user) -> QuerySet[Progress]:
@@ -136,8 +144,11 @@ def _who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def objective_timeline(objective: Objective) -> list[TimelineEntry]:
+def objective_timeline(
+    objective: Objective, indicators: list[Indicator] | None = None
+) -> list[TimelineEntry]:
     """Changes to the objective, its indicators and targets, and every report's events."""
+    indicators = indicators if indicators is not None else objective_indicators(objective)
     entries: list[TimelineEntry] = []
     kinds = {"+": "creato", "~": "modificato", "-": "eliminato"}
     for record in objective.history.select_related("history_user").order_by("history_date"):
@@ -163,7 +174,7 @@ def objective_timeline(objective: Objective) -> list[TimelineEntry]:
             )
         )
     for record in (
-        Target.history.filter(indicator__objective_id=objective.pk)
+        Target.history.filter(indicator_id__in=[indicator.pk for indicator in indicators])
         .select_related("history_user")
         .order_by("history_date")
     ):

@@ -89,7 +89,6 @@ class ProgressTable(tables.Table):
         )
 
 
-
 class TodoTable(ProgressTable):
     what = tables.Column(empty_values=(), verbose_name=_("Da fare"), orderable=False)
     due = tables.Column(accessor="period__due_date", verbose_name=_("Scadenza"))

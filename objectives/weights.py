@@ -61,9 +61,13 @@ class WeightGroup:
         return (weight / self.total * HUNDRED).quantize(Decimal("0.01"))
 
 
-def weight_groups(plans: Iterable[Plan] | Iterable[int]) -> dict[GroupKey, WeightGroup]:
-    """Every weight group of the plans, in two aggregate queries whatever their size."""
+def weight_groups(
+    plans: Iterable[Plan] | Iterable[int], *, people: Iterable[int] | None = None
+) -> dict[GroupKey, WeightGroup]:
+    """Every weight group of the plans (or only those of `people`), in two aggregate queries
+    whatever their size."""
     plan_ids = [p if isinstance(p, int) else p.pk for p in plans]
+    person_filter = {} if people is None else {"person_id__in": list(people)}
     totals: dict[GroupKey, dict] = {}
 
     own = (
@@ -72,7 +76,7 @@ def weight_groups(plans: Iterable[Plan] | Iterable[int]) -> dict[GroupKey, Weigh
             person_id=Coalesce("dirigente_id", "eq_id"),
             person_name=Coalesce("dirigente__full_name", "eq__full_name"),
         )
-        .filter(person_id__isnull=False)
+        .filter(person_id__isnull=False, **person_filter)
         .values("plan_id", "person_id", "person_name", "section", "plan__weight_mode")
         .annotate(
             total=Sum("weight"),
@@ -82,7 +86,7 @@ def weight_groups(plans: Iterable[Plan] | Iterable[int]) -> dict[GroupKey, Weigh
         .order_by()
     )
     shared = (
-        Objective.assignees.through.objects.filter(objective__plan_id__in=plan_ids)
+        Objective.assignees.through.objects.filter(objective__plan_id__in=plan_ids, **person_filter)
         .values(
             "objective__plan_id",
             "person_id",

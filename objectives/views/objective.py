@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from objectives import selectors, services
 from objectives.models import MonitoringPeriod, Progress
-from objectives.weights import objective_groups, weight_groups
+from objectives.weights import objective_groups, responsible_ids, weight_groups
 
 
 @login_required
@@ -21,14 +21,18 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-period__reference_date", "responsible__full_name")
     )
     open_periods = MonitoringPeriod.objects.filter(plan_id=objective.plan_id, is_open=True)
-    groups = objective_groups(objective, weight_groups([objective.plan_id]))
+    groups = objective_groups(
+        objective,
+        weight_groups([objective.plan_id], people=responsible_ids(objective)),
+    )
+    indicators = selectors.objective_indicators(objective)
     context = {
         "objective": objective,
-        "indicators": selectors.objective_indicators(objective),
+        "indicators": indicators,
         "reports": reports,
         "open_periods": open_periods,
         "weight_groups": [(group, group.share_of(objective.weight)) for group in groups],
-        "timeline": selectors.objective_timeline(objective),
+        "timeline": selectors.objective_timeline(objective, indicators),
     }
     return render(request, "objectives/objective_detail.html", context)
 
