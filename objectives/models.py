@@ -467,6 +467,17 @@ def _percent_field(label: str) -> models.DecimalField:
     )
 
 
+def _actor_field(label: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=label,
+    )
+
+
 class Progress(models.Model):
     """One responsible's report on one objective for one monitoring period."""
 
@@ -500,32 +511,11 @@ class Progress(models.Model):
     validated_achievement = _percent_field(_("raggiungimento validato NdV %"))
     validation_reason = models.TextField(_("motivazione NdV"), blank=True)
     ndv_notes = models.TextField(_("note NdV"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("inviato da"),
-    )
+    submitted_by = _actor_field(_("inviato da"))
     submitted_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("verificato da"),
-    )
+    reviewed_by = _actor_field(_("verificato da"))
     reviewed_at = models.DateTimeField(_("verificato il"), null=True, blank=True)
-    validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("validato da"),
-    )
+    validated_by = _actor_field(_("validato da"))
     validated_at = models.DateTimeField(_("validato il"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("presa visione il"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versione"), default=1)
