@@ -27,7 +27,7 @@ SHIFT_COST = 0.45
 DROP_COST = 0.5
 MAX_SKIP_CELLS = 3
 MAX_SKIP_ROLES = 8
-CODE_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,3}\.?[a-z]?$")
+CODE_RE = re.compile(r"^(?:[A-Za-z]{1,4}[-. ]?)?\d{1,4}(?:[.\-/]\d{1,4}){0,4}[a-z]{0,2}\.?$")
 DUP_CODE_RE = re.compile(r"^\d{1,2}\s*[-./]\s*\d{1,2}\b")
 UNIT_RE = re.compile(r"^\d{1,2}(?:\s*-\s*\d{1,2}){1,2}\b|dipartiment|\barea\b|servizi?o?\b|uffic")
 TARGET_WORDS = re.compile(
@@ -39,6 +39,9 @@ HEADCOUNT_WORDS = re.compile(
 )
 CATEGORY_HINTS = re.compile(r"rilevant|strategic|operativ|priorit|important|alta|media|bassa")
 CATEGORY_WORDS = {"operativo", "strategico", "rilevante"}
+NUMERIC_ROLES = {"baseline_value", "baseline_year", "indicator_weight", "target_value"}
+NUMERIC_ROLES |= {"target_relative"}
+CHOICE_ROLES = {"kind", "section", "indicator_kind", "indicator_direction", "target_comparator"}
 
 
 @lru_cache(maxsize=20000)
@@ -59,6 +62,14 @@ def fit(role: str | None, text: str) -> float:
         return _weight_fit(text)
     if base in {"dirigente", "eq", "assignees"}:
         return _person_fit(text, folded)
+    if base in NUMERIC_ROLES:
+        return 0.8 if number is not None else -0.8
+    if base in {"deadline_date", "target_date"}:
+        return 0.8 if parse_dates(text) or re.match(r"^\d{4}-\d\d-\d\d$", text) else -0.8
+    if base in CHOICE_ROLES:
+        return 0.8 if len(text) < 40 else -0.8
+    if base == "dup_code":
+        return 1.0 if DUP_CODE_RE.match(text) else -0.8
     if number is not None and base not in {"baseline", "target", "expected_result", "achievement"}:
         return -0.8
     if base in {"missione", "programma"}:

@@ -32,7 +32,6 @@ from objectives.plan_import.values import (
 UNIT_RE = re.compile(r"^(\d{1,2}(?:\s*-\s*\d{1,2}){0,2})\s*[-–]?\s*(.*)$")
 NOT_A_UNIT = re.compile(r"^(tutt[ie] )?(i |gli |le )?(dipartiment|serviz|uffic)\w*( coinvolti)?$")
 UNIT_KINDS = {"area": "dipartimento", "servizio": "servizio", "ufficio": "ufficio"}
-APOSTROPHE_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
 @dataclass
@@ -80,7 +79,7 @@ def _json_number(value: Decimal | None):
 
 
 def _text(row: Row, role: str) -> str:
-    return APOSTROPHE_GUARD.sub("", clean_text(row.get(role)))
+    return clean_text(row.get(role))
 
 
 class _Builder:
@@ -163,7 +162,10 @@ class _Builder:
     def objective(self, record: Record, areas: dict[int, str], previous_title: str) -> dict:
         row, line = record.first, record.first.line
         title, description = _text(row, "title"), _text(row, "description")
-        if not title and not description:
+        found = row.header.found
+        if "title" in found and "description" in found and (title or description):
+            pass  # both columns are there: the texts are taken as they are
+        elif not title and not description:
             title = previous_title or _text(row, "indicator")
             if title:
                 self.warn(line, f"obiettivo senza testo: come titolo è usato «{title[:80]}».")
@@ -206,8 +208,11 @@ class _Builder:
             "staff": _text(row, "staff"),
             "expected_result": _text(row, "expected_result"),
             "deadline_text": deadline_text,
-            "deadline": self.date(row, "deadline_date", line)
-            or _iso(parse_single_date(deadline_text)),
+            "deadline": (
+                self.date(row, "deadline_date", line)
+                if "deadline_date" in found
+                else _iso(parse_single_date(deadline_text))
+            ),
             "notes": _text(row, "notes"),
             "indicators": [],
         }
@@ -222,15 +227,16 @@ class _Builder:
 
     def weight(self, row: Row) -> dict:
         written, number = _text(row, "weight_text"), _text(row, "weight")
-        if written and number:  # our own layout: points as a number, and the text as written
-            value = parse_number(number)
+        if "weight_text" in row.header.found:  # our layout: points, and the text as written
+            value = parse_number(number) if number else (None, False)
             if value is None:
                 self.error(row.line, f"il peso «{number}» non è un numero.")
                 return {"weight": None, "weight_text": written}
             parsed = parse_weight(written, self.categories, self.category_words)
-            if parsed.kind == "category" and parsed.category not in self.categories:
-                self.categories[parsed.category] = value[0]
-            self.kinds_seen.add(parsed.kind or "points")
+            if parsed.kind == "category" and value[0] is not None:
+                self.categories.setdefault(parsed.category, value[0])
+            if value[0] is not None:
+                self.kinds_seen.add(parsed.kind or "points")
             return {"weight": _json_number(value[0]), "weight_text": written}
         parsed = parse_weight(written or number, self.categories, self.category_words)
         if parsed.error:
@@ -244,11 +250,12 @@ class _Builder:
     def dup(self, record: Record) -> tuple[str | None, str, str]:
         row, dup = record.first, record.dup
         code = _text(row, "dup_code")
-        if code:
-            link = self.matcher.link(combined=code)
-            if link.programma is None:
+        if "dup_code" in row.header.found:  # our layout: the official code, as exported
+            link = self.matcher.link(combined=code) if code else None
+            if link is not None and link.programma is None:
                 self.error(row.line, f"il programma DUP «{code}» non esiste nell'elenco ufficiale.")
-            return link.programma, _text(row, "dup"), _text(row, "dup_warning")
+            programma = link.programma if link else None
+            return programma, _text(row, "dup"), _text(row, "dup_warning")
         if dup.get("dup"):
             written = clean_text(dup["dup"])
             link = self.matcher.link(combined=self.complete_dup(written, row.line))
@@ -275,7 +282,7 @@ class _Builder:
         units = []
         for role, kind in UNIT_KINDS.items():
             text = _text(row, role)
-            if role == "area":
+            if role == "area" and not row.header.exact:
                 if len([w for w in fold(text).split() if len(w) > 3]) >= 2:
                     areas[block] = text
                 text = text if text else areas.get(block, "")
@@ -323,8 +330,9 @@ class _Builder:
             self.error(
                 row.line, f"tipo di indicatore «{row.get('indicator_kind')}» non riconosciuto."
             )
+        found = row.header.found
         baseline_year = self.number(row, "baseline_year", row.line)
-        if baseline_year is None and baseline:
+        if "baseline_year" not in found and baseline:
             label_years = [
                 y
                 for col, role in enumerate(row.header.roles)
@@ -333,7 +341,7 @@ class _Builder:
             ]
             baseline_year = label_years[0] if label_years else None
         baseline_value = self.number(row, "baseline_value", row.line)
-        if baseline_value is None and not row.get("baseline_year") and baseline:
+        if "baseline_value" not in found and baseline:
             match = re.match(r"^\s*(?:n\.?\s*)?(?:nuovo\s*=\s*)?(\d[\d.,]*)", fold(baseline))
             baseline_value = (
                 parse_number(match.group(1))[0] if match and parse_number(match.group(1)) else None

@@ -172,7 +172,6 @@ def role_choices(years: range) -> list[tuple[str, str]]:
 _PREFIX_LABELS = sorted(
     {
         "nr",
-        "n",
         "ambito organizzativo",
         "servizio",
         "serv",
@@ -204,20 +203,24 @@ _PREFIX_LABELS = sorted(
 )
 
 
-def strip_label(text: str) -> tuple[str, bool]:
-    """'SOGGETTO COMPETENTE GIANPIETRO' -> ('GIANPIETRO', True); other text is kept whole."""
+def strip_label(text: str) -> tuple[str, str]:
+    """'SOGGETTO COMPETENTE GIANPIETRO' -> ('GIANPIETRO', 'dirigente'); else (text, '')."""
     words = text.split()
-    stripped = False
+    role = ""
     for _round in range(2):  # "NR NR 6"
         for label in _PREFIX_LABELS:
             size = len(label.split())
-            if len(words) >= size and fold(" ".join(words[:size])) == label:
+            if (
+                len(words) > size
+                and fold(" ".join(words[:size])) == label
+                or (_round and len(words) == size and fold(" ".join(words)) == label)
+            ):
                 words = words[size:]
-                stripped = True
+                role = role or recognise(label) or ""
                 break
         else:
             break
-    return " ".join(words), stripped
+    return " ".join(words), role
 
 
 def is_headerish(cells: list[str]) -> bool:
@@ -231,14 +234,20 @@ def _is_title(cell: str) -> bool:
     return bool(re.match(r"^(piano degli obiettivi|dup \d{4}|piano della performance)", folded))
 
 
-def is_merged_header_row(cells: list[str]) -> bool:
-    """A header row whose cells also hold the first data row ('NR 44', 'EQ Chiara', ...)."""
-    opened = 0
-    for cell in cells:
-        rest, stripped = strip_label(cell)
-        if stripped and rest:
+def merged_header_cells(cells: list[str], roles: list[str | None]) -> list[str] | None:
+    """The data of a header row merged into the first data row of a page ('NR 44',
+    'EQ Chiara', 'PESO OBIETTIVO 1 - rilevante'): each cell opens with the label of its own
+    column, or of one next to it. None when the row is not one."""
+    stripped, opened = [], 0
+    for col, cell in enumerate(cells):
+        rest, role = strip_label(cell)
+        near = {role_base(r) for r in roles[max(0, col - 2) : col + 3] if r}
+        if role and role_base(role) in near:
             opened += 1
-    return opened >= 3
+            stripped.append(rest)
+        else:
+            stripped.append(cell)
+    return stripped if opened >= 3 else None
 
 
 @dataclass
@@ -250,6 +259,17 @@ class Header:
     line: int
     manual: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        """Every label is one of our layout's: the file is our template or our export."""
+        labels = [label for label in self.labels if label]
+        return bool(labels) and all(
+            fold(label) in _LAYOUT_ROLES
+            or _TARGET_DETAIL_RE.match(fold(label))
+            or re.match(r"^target \d{4}$", fold(label))
+            for label in labels
+        )
 
     @property
     def found(self) -> set[str]:

@@ -16,9 +16,8 @@ from objectives.plan_import.columns import (
     apply_mapping,
     build_header,
     is_headerish,
-    is_merged_header_row,
+    merged_header_cells,
     role_base,
-    strip_label,
 )
 from objectives.plan_import.sheets import Sheet, apply_vertical_merges
 from objectives.plan_import.values import fold, parse_number, parse_person
@@ -31,6 +30,7 @@ INDICATOR_ROLES |= {"target_date", "target_relative"}
 GENERIC_AREA_WORDS = {"dipartimento", "dipartimenti", "area", "settore", "servizio", "servizi"}
 GENERIC_AREA_WORDS |= {"ufficio", "uffici", "tutti", "tutte", "generale"}
 MIN_HEADER_ROLES = 3
+APOSTROPHE_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # what our XLSX writer puts before formulas
 
 
 @dataclass
@@ -181,10 +181,14 @@ class _Reader:
         self._number_blocks()
 
     def _row(self, line: int, cells: list[str], header: Header) -> Row:
-        merged = is_merged_header_row(cells)
-        if merged:
-            cells = [strip_label(cell)[0] for cell in cells]
-        placed, shifted = align(cells, header.roles)
+        cells = [APOSTROPHE_GUARD.sub("", cell) for cell in cells]
+        stripped = None if header.exact else merged_header_cells(cells, header.roles)
+        merged = stripped is not None
+        cells = stripped if merged else cells
+        if header.exact:
+            placed, shifted = {k: text for k, text in enumerate(cells) if text}, False
+        else:
+            placed, shifted = align(cells, header.roles)
         values: dict[str, str] = {}
         for col, text in sorted(placed.items()):
             role = header.roles[col] if col < len(header.roles) else None
@@ -299,7 +303,9 @@ class _Reader:
             lines=self.pending_lines + lines,
             indicator_rows=[row],
             dup=self._dup(row),
-            dirigente_filled=self.block_dirigente if not dirigente and not crowd else "",
+            dirigente_filled=(
+                self.block_dirigente if not dirigente and not crowd and not row.header.exact else ""
+            ),
             area_filled="",
         )
         self.pending_lines = []
@@ -350,7 +356,8 @@ class _Reader:
         for record in self.table.records:
             row = record.first
             crowd = parse_person(row.get("dirigente")).group or parse_person(row.get("eq")).group
-            if not row.get("dirigente") and not record.dirigente_filled and not crowd:
+            lost = not row.get("dirigente") and not record.dirigente_filled
+            if lost and not crowd and not row.header.exact:
                 record.dirigente_filled = first_named.get(record.block, "")
 
     # -- codes -------------------------------------------------------------------------------

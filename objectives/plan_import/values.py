@@ -407,10 +407,14 @@ def parse_person(text: str) -> PersonCell:
         role_hint = "segretario"
         raw = raw[prefix.end() :]
     raw = TITLES_RE.sub("", raw).strip(" -–,;.'\"")
-    if not raw or re.search(r"\d", raw) or len(raw) > 80:
+    if not raw or re.search(r"\d", raw) or len(raw) > 2000:
         return PersonCell(role_hint=role_hint)
-    parts = [p.strip(" -–,.") for p in re.split(r"\s*(?:[;/,]|\be\b)\s*", raw) if p.strip(" -–,.")]
-    names = tuple(display_name(part) for part in parts if re.search(r"[A-Za-zÀ-ÿ]{2}", part))
+    parts = [p.strip(" -–,.") for p in re.split(r"\s*(?:[;/,]|\be\b)\s*", raw)]
+    names = tuple(
+        display_name(TITLES_RE.sub("", part))
+        for part in parts
+        if re.search(r"[A-Za-zÀ-ÿ]{2}", part) and len(part) <= 80
+    )
     return PersonCell(names=names, role_hint=role_hint)
 
 
