@@ -24,6 +24,7 @@ from objectives.plan_import.values import (
 )
 
 SHIFT_COST = 0.45
+MIN_GAIN = 0.8
 DROP_COST = 0.5
 MAX_SKIP_CELLS = 3
 MAX_SKIP_ROLES = 8
@@ -160,19 +161,31 @@ def score(placed: dict[int, int], cells: list[str], roles: list[str | None]) -> 
     return total
 
 
-def align(cells: list[str], roles: list[str | None]) -> tuple[dict[int, str], bool]:
-    """Which column (index into roles) each non-empty cell goes to, and whether any moved."""
+def align(cells: list[str], roles: list[str | None]) -> dict[int, int]:
+    """The column (index into roles) of each non-empty cell, by the cell's index."""
     filled = [(k, text) for k, text in enumerate(cells) if text]
+    positional = {k: k for k, _text in filled if k < len(roles)}
     if not filled:
-        return {}, False
-    if all(k < len(roles) and fit(roles[k], text) >= 0 for k, text in filled):
-        return dict(filled), False
-    placed = _best_alignment(filled, [*roles, *[None] * SPARE_COLUMNS])
-    placed = {j: text for j, text in placed.items() if j < len(roles)}
-    return placed, placed != dict(filled)
+        return positional
+    best = _best_alignment(filled, [*roles, *[None] * SPARE_COLUMNS])
+    by_cell = {k: j for j, k in best.items() if j < len(roles)}
+    # Moving cells must pay off clearly: one value that does not fit its column is an error to
+    # report, not a reason to shift the row.
+    if score(by_cell, cells, roles) - score(positional, cells, roles) < MIN_GAIN:
+        return positional
+    return by_cell
 
 
-def _best_alignment(filled: list[tuple[int, str]], roles: list[str | None]) -> dict[int, str]:
+def consensus(rows: list[tuple[list[str], dict[int, int]]], roles) -> dict[int, int]:
+    """Of the placements found for rows laid out alike, the one that fits them all best."""
+    candidates = {tuple(sorted(placement.items())) for _cells, placement in rows}
+    return dict(
+        max(candidates, key=lambda c: sum(score(dict(c), cells, roles) for cells, _p in rows))
+    )
+
+
+def _best_alignment(filled: list[tuple[int, str]], roles: list[str | None]) -> dict[int, int]:
+    """The best placement: column index -> index of the cell placed there."""
     n, m = len(filled), len(roles)
     fits = [[fit(roles[j], text) for j in range(m)] for _k, text in filled]
     neg = float("-inf")
@@ -201,9 +214,9 @@ def _best_alignment(filled: list[tuple[int, str]], roles: list[str | None]) -> d
             score = best[i][j] - DROP_COST * (n - 1 - i)
             if score > final:
                 final, end = score, (i, j)
-    placed: dict[int, str] = {}
+    placed: dict[int, int] = {}
     while end is not None:
         i, j = end
-        placed[j] = filled[i][1]
+        placed[j] = filled[i][0]
         end = back[i][j]
     return placed

@@ -23,6 +23,7 @@ from objectives.plan_import.values import (
     learn_category_words,
     parse_dates,
     parse_number,
+    parse_person,
     parse_single_date,
     parse_target,
     parse_weight,
@@ -116,7 +117,7 @@ class _Builder:
         for record in records:
             row = record.first
             area = row.get("area")
-            self.people.collect(row.get("dirigente") or record.dirigente_filled, "dirigente", area)
+            self.people.collect(_dirigente(record), "dirigente", area)
             self.people.collect(row.get("eq"), "eq", area)
             self.people.collect(row.get("assignees"), "assignee", area)
         self.people.settle(lambda line, msg: self.warn(line, msg))
@@ -173,9 +174,7 @@ class _Builder:
                 self.error(line, "manca il testo dell'obiettivo (finalità o descrizione).")
         elif not title:
             title = _short_title(description)
-        people = self.people.for_row(
-            row.get("dirigente") or record.dirigente_filled, row.get("eq"), row.get("assignees")
-        )
+        people = self.people.for_row(_dirigente(record), row.get("eq"), row.get("assignees"))
         if people.group and fold(row.get("area")).endswith("dipartimenti"):
             people = self.people.for_row("DIRIGENTI", row.get("eq"), row.get("assignees"))
         if record.dirigente_filled and not people.assignees:
@@ -413,6 +412,12 @@ class _Builder:
             self.error(line, f"«{text}» non è una data (colonna {role_label_of(row, role)}).")
             return None
         return dates[0].isoformat()
+
+
+def _dirigente(record: Record) -> str:
+    """The row's dirigente when the cell names someone, else the one the block names."""
+    cell = parse_person(record.first.get("dirigente"))
+    return record.first.get("dirigente") if cell.names or cell.group else record.dirigente_filled
 
 
 def role_label_of(row: Row, role: str) -> str:

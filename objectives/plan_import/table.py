@@ -10,7 +10,7 @@ on its own line belongs to the rows around it. Numbering that restarts opens a n
 import re
 from dataclasses import dataclass, field
 
-from objectives.plan_import.align import CODE_RE, align
+from objectives.plan_import.align import CODE_RE, align, consensus
 from objectives.plan_import.columns import (
     Header,
     apply_mapping,
@@ -43,6 +43,8 @@ class Row:
     merged_header: bool = False
     organizzativa: bool = False
     shifted: bool = False
+    cells: list[str] = field(default_factory=list)
+    placement: dict[int, int] = field(default_factory=dict)
 
     def get(self, role: str) -> str:
         return self.values.get(role, "")
@@ -53,7 +55,7 @@ class Row:
     @property
     def number(self) -> str:
         code = self.get("code").strip()
-        return code if CODE_RE.match(code) else ""
+        return code if CODE_RE.match(code) and re.search(r"[1-9]", code) else ""
 
 
 @dataclass
@@ -174,6 +176,7 @@ class _Reader:
                 data.append(Row(line, {}, header))
                 continue
             data.append(self._row(line, cells, header))
+        self._consensus(data)
         self._merge_wrapped(data)
         for row in data:
             self._take(row)
@@ -186,24 +189,43 @@ class _Reader:
         merged = stripped is not None
         cells = stripped if merged else cells
         if header.exact:
-            placed, shifted = {k: text for k, text in enumerate(cells) if text}, False
+            placement = {k: k for k, text in enumerate(cells) if text and k < len(header.roles)}
         else:
-            placed, shifted = align(cells, header.roles)
+            placement = align(cells, header.roles)
+        organizzativa = any("performance organizzativa" in fold(cell) for cell in cells if cell)
+        row = Row(line, {}, header, merged_header=merged, organizzativa=organizzativa)
+        row.cells = cells
+        self._place(row, placement)
+        return row
+
+    @staticmethod
+    def _place(row: Row, placement: dict[int, int]) -> None:
         values: dict[str, str] = {}
-        for col, text in sorted(placed.items()):
-            role = header.roles[col] if col < len(header.roles) else None
+        for k, col in sorted(placement.items(), key=lambda item: item[1]):
+            role = row.header.roles[col]
             if role is None:
                 continue
+            text = row.cells[k]
             values[role] = f"{values[role]} {text}" if role in values else text
-        organizzativa = any("performance organizzativa" in fold(cell) for cell in cells if cell)
-        return Row(
-            line,
-            values,
-            header,
-            merged_header=merged,
-            organizzativa=organizzativa,
-            shifted=shifted,
-        )
+        row.values = values
+        row.placement = placement
+        row.shifted = any(k != col for k, col in placement.items())
+
+    def _consensus(self, data: list[Row]) -> None:
+        """Rows of a page laid out alike (the same cells filled) are read alike: a shift that is
+        clear in most of them settles the ones where it is not."""
+        groups: dict[tuple, list[Row]] = {}
+        for row in data:
+            if row.cells and not row.header.exact and not row.merged_header:
+                pattern = tuple(k for k, text in enumerate(row.cells) if text)
+                groups.setdefault((id(row.header), pattern), []).append(row)
+        for rows in groups.values():
+            if len(rows) < 2 or not any(row.shifted for row in rows):
+                continue
+            chosen = consensus([(row.cells, row.placement) for row in rows], rows[0].header.roles)
+            for row in rows:
+                if row.placement != chosen:
+                    self._place(row, chosen)
 
     @staticmethod
     def _merge_wrapped(data: list[Row]) -> None:
@@ -304,7 +326,9 @@ class _Reader:
             indicator_rows=[row],
             dup=self._dup(row),
             dirigente_filled=(
-                self.block_dirigente if not dirigente and not crowd and not row.header.exact else ""
+                self.block_dirigente
+                if not parse_person(dirigente).names and not crowd and not row.header.exact
+                else ""
             ),
             area_filled="",
         )
@@ -356,7 +380,7 @@ class _Reader:
         for record in self.table.records:
             row = record.first
             crowd = parse_person(row.get("dirigente")).group or parse_person(row.get("eq")).group
-            lost = not row.get("dirigente") and not record.dirigente_filled
+            lost = not parse_person(row.get("dirigente")).names and not record.dirigente_filled
             if lost and not crowd and not row.header.exact:
                 record.dirigente_filled = first_named.get(record.block, "")
 

@@ -151,6 +151,9 @@ class Weight:
     error: str = ""
 
 
+PLACEHOLDERS = {"-", "–", "—", "/", "n.d", "nd", "n/a", "n.a", "?"}
+
+
 def category_words(text: str) -> frozenset[str]:
     return frozenset(w for w in fold(text).split() if len(w) > 3 and not w.isdigit())
 
@@ -162,8 +165,8 @@ def parse_weight(text: str, categories: dict[str, Decimal], words: dict[str, str
     `words` maps the words of a category ("strategico") to its number, learnt from the file.
     """
     text = clean_text(text)
-    if not text:
-        return Weight(None, "", "")
+    if not text or text.strip(" .") in PLACEHOLDERS:
+        return Weight(None, text, "")
     if text.strip(" .").upper() == "X":
         return Weight(None, "X", "prerequisite")
     number = parse_number(text)
@@ -413,7 +416,9 @@ def parse_person(text: str) -> PersonCell:
     names = tuple(
         display_name(TITLES_RE.sub("", part))
         for part in parts
-        if re.search(r"[A-Za-zÀ-ÿ]{2}", part) and len(part) <= 80
+        if re.search(r"[A-Za-zÀ-ÿ]{2}", part)
+        and len(part) <= 80
+        and all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in part.split())
     )
     return PersonCell(names=names, role_hint=role_hint)
 
