@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from objectives.models import (
+    ImportRecord,
     Indicator,
     Measurement,
     Missione,
@@ -350,3 +351,37 @@ class MonitoringPeriodAdmin(EnteScopedAdmin):
     list_select_related = ["plan"]
     search_fields = ["name", "plan__title"]
     exclude = ["ente"]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(EnteScopedAdmin):
+    """Every import, accepted or refused: read-only, like a register."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "outcome",
+        "source",
+        "ente",
+        "plan",
+        "user",
+        "objectives",
+        "errors",
+        "warnings",
+    ]
+    list_filter = [("ente", RELATED_ONLY), "outcome", "source"]
+    list_select_related = ["ente", "plan", "user"]
+    search_fields = ["file_name", "sha256", "plan_title", "ente_slug"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ImportRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -328,8 +328,9 @@ def apply_mapping(header: Header, mapping: dict[int, str]) -> Header:
     roles = list(header.roles)
     manual = set()
     for col, role in mapping.items():
-        if 0 <= col < len(roles):
-            roles[col] = None if role == "ignore" else role
+        role = None if role == "ignore" else role
+        if 0 <= col < len(roles) and roles[col] != role:
+            roles[col] = role
             manual.add(col)
     return Header(roles=roles, labels=header.labels, line=header.line, manual=manual)
 
