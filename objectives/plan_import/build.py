@@ -341,7 +341,7 @@ class _Builder:
             baseline_year = label_years[0] if label_years else None
         baseline_value = self.number(row, "baseline_value", row.line)
         if "baseline_value" not in found and baseline:
-            match = re.match(r"^\s*(?:n\.?\s*)?(?:nuovo\s*=\s*)?(\d[\d.,]*)", fold(baseline))
+            match = re.match(r"^\s*(?:n\.?\s*)?(?:nuovo\s*=\s*)?(\d[\d.,]*)", baseline.lower())
             baseline_value = (
                 parse_number(match.group(1))[0] if match and parse_number(match.group(1)) else None
             )

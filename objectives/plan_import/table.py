@@ -18,6 +18,7 @@ from objectives.plan_import.columns import (
     is_headerish,
     merged_header_cells,
     role_base,
+    strip_label,
 )
 from objectives.plan_import.sheets import Sheet, apply_vertical_merges
 from objectives.plan_import.values import fold, parse_number, parse_person
@@ -89,7 +90,9 @@ def _header_runs(rows: list[list[str]]) -> list[tuple[int, int]]:
     """(first, last) index of each run of consecutive header-like rows."""
     runs, start = [], None
     for index, cells in enumerate(rows):
-        if is_headerish(cells) and not any(parse_number(cell) for cell in cells if cell):
+        # A header merged into a data row ("SOGGETTO COMPETENTE MARIA") is data, not a header.
+        opened = sum(1 for cell in cells if cell and all(strip_label(cell)))
+        if is_headerish(cells) and opened < 3 and not any(parse_number(c) for c in cells if c):
             start = index if start is None else start
             continue
         if start is not None:
@@ -135,15 +138,18 @@ def read_table(sheet: Sheet, *, mapping: dict[int, str] | None = None) -> Table:
         headers_at = {at: apply_mapping(h, mapping) for at, h in headers_at.items()}
     table.headers = list(headers_at.values())
     table.header = table.headers[0]
-    _Reader(table).read(rows, header_rows, headers_at)
+    # Cells of a spreadsheet are where their author put them; only a text table extracted from
+    # a PDF has cells that slide, and gets its rows realigned.
+    _Reader(table, realign=sheet.kind == "tsv").read(rows, header_rows, headers_at)
     return table
 
 
 class _Reader:
     """Walks the rows once, keeping the state a reader of the printed table keeps."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, *, realign: bool) -> None:
         self.table = table
+        self.realign = realign
         self.block = 0
         self.block_numbers: list[tuple] = []
         self.block_dirigente = ""
@@ -188,7 +194,7 @@ class _Reader:
         stripped = None if header.exact else merged_header_cells(cells, header.roles)
         merged = stripped is not None
         cells = stripped if merged else cells
-        if header.exact:
+        if header.exact or not self.realign:
             placement = {k: k for k, text in enumerate(cells) if text and k < len(header.roles)}
         else:
             placement = align(cells, header.roles)
