@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from objectives.models import Indicator, Objective, Plan, Target
 from objectives.plan_import.columns import role_base, role_year
@@ -63,14 +64,18 @@ class Built:
         return [issue for issue in self.issues if issue.level == "warning"]
 
 
+@lru_cache(maxsize=32)
+def _choices(enum) -> dict[str, str]:
+    folded = {fold(str(label)): value for value, label in enum.choices}
+    return folded | {fold(value): value for value in enum.values}
+
+
 def _choice(enum, text: str, default: str) -> str | None:
+    """The value of a choice written as its value or its Italian label; None if neither."""
     folded = fold(text)
     if not folded:
         return default
-    for value, label in enum.choices:
-        if folded in {fold(value), fold(str(label))}:
-            return value
-    return None
+    return _choices(enum).get(folded)
 
 
 def _json_number(value: Decimal | None):
@@ -116,10 +121,10 @@ class _Builder:
         records = self.table.records
         for record in records:
             row = record.first
-            area = row.get("area")
-            self.people.collect(_dirigente(record), "dirigente", area)
-            self.people.collect(row.get("eq"), "eq", area)
-            self.people.collect(row.get("assignees"), "assignee", area)
+            area, exact = row.get("area"), row.header.exact
+            self.people.collect(_dirigente(record), "dirigente", area, exact=exact)
+            self.people.collect(row.get("eq"), "eq", area, exact=exact)
+            self.people.collect(row.get("assignees"), "assignee", area, exact=exact)
         self.people.settle(lambda line, msg: self.warn(line, msg))
         areas: dict[int, str] = {}
         objectives, lines = [], []
@@ -174,7 +179,9 @@ class _Builder:
                 self.error(line, "manca il testo dell'obiettivo (finalità o descrizione).")
         elif not title:
             title = _short_title(description)
-        people = self.people.for_row(_dirigente(record), row.get("eq"), row.get("assignees"))
+        people = self.people.for_row(
+            _dirigente(record), row.get("eq"), row.get("assignees"), exact=found_exact(row)
+        )
         if people.group and fold(row.get("area")).endswith("dipartimenti"):
             people = self.people.for_row("DIRIGENTI", row.get("eq"), row.get("assignees"))
         if record.dirigente_filled and not people.assignees:
@@ -412,6 +419,10 @@ class _Builder:
             self.error(line, f"«{text}» non è una data (colonna {role_label_of(row, role)}).")
             return None
         return dates[0].isoformat()
+
+
+def found_exact(row: Row) -> bool:
+    return row.header.exact
 
 
 def _dirigente(record: Record) -> str:

@@ -7,6 +7,7 @@ and "peso" are the same column.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from objectives.plan_import.layout import LAYOUT
 from objectives.plan_import.values import clean_text, fold, years_in
@@ -201,6 +202,7 @@ _PREFIX_LABELS = sorted(
     },
     key=lambda label: -len(label.split()),
 )
+_PREFIX_SET = frozenset(_PREFIX_LABELS)
 
 
 def strip_label(text: str) -> tuple[str, str]:
@@ -208,13 +210,9 @@ def strip_label(text: str) -> tuple[str, str]:
     words = text.split()
     role = ""
     for _round in range(2):  # "NR NR 6"
-        for label in _PREFIX_LABELS:
-            size = len(label.split())
-            if (
-                len(words) > size
-                and fold(" ".join(words[:size])) == label
-                or (_round and len(words) == size and fold(" ".join(words)) == label)
-            ):
+        for size in range(min(5, len(words)), 0, -1):
+            label = fold(" ".join(words[:size]))
+            if label in _PREFIX_SET and (size < len(words) or _round):
                 words = words[size:]
                 role = role or recognise(label) or ""
                 break
@@ -260,7 +258,7 @@ class Header:
     manual: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def exact(self) -> bool:
         """Every label is one of our layout's: the file is our template or our export."""
         labels = [label for label in self.labels if label]

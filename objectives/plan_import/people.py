@@ -27,16 +27,25 @@ class People:
         self.roles: dict[frozenset, str] = {}
         self.aliases: dict[frozenset, frozenset] = {}
         self.units: dict[frozenset, dict] = {}
+        self.exact: dict[frozenset, str] = {}
 
-    def collect(self, text: str, role: str, area: str = "") -> None:
-        if text:
+    def collect(self, text: str, role: str, area: str = "", *, exact: bool = False) -> None:
+        """Note a responsible cell; `exact` cells (our own layout) hold full names as stored."""
+        if text and exact:
+            for name in _exact_names(text):
+                key = person_key(name)
+                self.exact[key] = name
+                self.display[key] = name
+                if role != "assignee":
+                    self.roles.setdefault(key, role)
+        elif text:
             self.cells.append((text, role, area))
 
     # -- resolution ------------------------------------------------------------------------
 
     def settle(self, warn) -> None:
         """Learn every full name first, then complete cut names and split crowded cells."""
-        full: dict[frozenset, str] = dict(self.directory)
+        full: dict[frozenset, str] = dict(self.directory) | self.exact
         for text, _role, _area in self.cells:
             for name in parse_person(text).names:
                 if 2 <= len(name.split()) <= 4:
@@ -96,7 +105,14 @@ class People:
 
     # -- per row ---------------------------------------------------------------------------
 
-    def for_row(self, dirigente: str, eq: str, assignees: str) -> RowPeople:
+    def for_row(self, dirigente: str, eq: str, assignees: str, *, exact=False) -> RowPeople:
+        if exact:
+            bosses, eqs = _exact_names(dirigente), _exact_names(eq)
+            return RowPeople(
+                dirigente=bosses[0] if bosses else None,
+                eq=eqs[0] if eqs else None,
+                assignees=sorted(set(_exact_names(assignees))),
+            )
         cells = [parse_person(text) for text in (dirigente, eq, assignees)]
         groups = {cell.group for cell in cells if cell.group}
         if groups:
@@ -135,3 +151,7 @@ class People:
             {"name": self.display[key], "role": role, "unit": self.units.get(key)}
             for key, role in self.roles.items()
         ]
+
+
+def _exact_names(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in (text or "").split(";") if part.strip()]

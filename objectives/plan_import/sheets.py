@@ -194,6 +194,19 @@ def _italian(number: Decimal) -> str:
     return format(number.normalize(), "f").replace(".", ",")
 
 
+def _percent_columns(sheet, sample: int = 200) -> set[int]:
+    """The columns whose numbers are formatted as percentages ("0%"), from the first rows:
+    reading every cell's format would double the time of a large file."""
+    columns = set()
+    for row in sheet.iter_rows(max_row=sample):
+        for col, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            fmt = getattr(cell, "number_format", "") or ""
+            if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+                columns.add(col)
+    return columns
+
+
 def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
     from openpyxl.utils.cell import range_boundaries
 
@@ -234,13 +247,23 @@ def _read_xlsx(data: bytes) -> Sheet:
                 f"Il file ha {len(workbook.worksheets)} fogli: è stato letto il primo "
                 f"(«{sheet.title}»)."
             )
+        if (sheet.max_column or 0) > MAX_COLUMNS or (sheet.max_row or 0) > MAX_ROWS + 1:
+            sheet.reset_dimensions()  # a declared size is no promise: read the cells there are
+        percent = _percent_columns(sheet)
         rows: list[list[str]] = []
-        for row in sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1):
+        for values in sheet.iter_rows(max_row=MAX_ROWS + 1, values_only=True):
             if len(rows) >= MAX_ROWS:
                 raise SheetError(f"Il file ha più di {MAX_ROWS:,} righe: il massimo è 50.000.")
-            cells = [_cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
+            cells = [
+                _cell_text(value, "%" if col in percent else None)
+                for col, value in enumerate(values)
+            ]
             while cells and not cells[-1]:
                 cells.pop()
+            if len(cells) > MAX_COLUMNS:
+                raise SheetError(
+                    f"La riga {len(rows) + 1} ha {len(cells)} colonne: il massimo è {MAX_COLUMNS}."
+                )
             rows.append(cells)
         path = getattr(sheet, "_worksheet_path", "")
         merges = _merged_ranges(workbook._archive, path) if path in with_merges else []

@@ -90,9 +90,7 @@ def _header_runs(rows: list[list[str]]) -> list[tuple[int, int]]:
     """(first, last) index of each run of consecutive header-like rows."""
     runs, start = [], None
     for index, cells in enumerate(rows):
-        # A header merged into a data row ("SOGGETTO COMPETENTE MARIA") is data, not a header.
-        opened = sum(1 for cell in cells if cell and all(strip_label(cell)))
-        if is_headerish(cells) and opened < 3 and not any(parse_number(c) for c in cells if c):
+        if _is_header_row(cells):
             start = index if start is None else start
             continue
         if start is not None:
@@ -101,6 +99,16 @@ def _header_runs(rows: list[list[str]]) -> list[tuple[int, int]]:
     if start is not None:
         runs.append((start, len(rows) - 1))
     return runs
+
+
+def _is_header_row(cells: list[str]) -> bool:
+    filled = [cell for cell in cells if cell]
+    if not filled or any(len(cell) > 80 or parse_number(cell) for cell in filled):
+        return False
+    if not is_headerish(cells):
+        return False
+    # A header merged into a data row ("SOGGETTO COMPETENTE MARIA") is data, not a header.
+    return sum(1 for cell in filled if all(strip_label(cell))) < 3
 
 
 def _inherit(header: Header, previous: Header | None) -> Header:

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 MONTHS = {
     "gennaio": 1,
@@ -54,6 +55,7 @@ YEAR_RE = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,]\d)")
 CATEGORY_RE = re.compile(r"^\s*(\d{1,2})\s*[-–.):]?\s*([A-Za-zÀ-ÿ].*)?$")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: what comparisons of labels use."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -365,6 +367,7 @@ class PersonCell:
     role_hint: str = ""  # "segretario" when the cell says so
 
 
+@lru_cache(maxsize=8192)
 def is_group(folded: str) -> str:
     words = folded.split()
     if any(_similar(word, "dirigenti") for word in words):
@@ -393,6 +396,7 @@ def display_name(name: str) -> str:
     return " ".join(word_case(word) for word in name.split())
 
 
+@lru_cache(maxsize=16384)
 def parse_person(text: str) -> PersonCell:
     """A responsible cell: 'Segretario Generale Giulio Nardi', 'arch. Bertone', 'DIRIGENTI'."""
     raw = clean_text(text)
