@@ -12,7 +12,9 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from objectives.models import Plan
+from objectives.models import ImportRecord, Plan
+from objectives.plan_import.sheets import SheetError
+from objectives.plan_import.spreadsheet import preview_spreadsheet, record_import
 from organisation.models import Ente
 
 SALT = "objectives.plan-import"
@@ -63,10 +65,6 @@ def receive_upload(choice: dict, *, user) -> str:
     `choice` holds the form's file, ente, plan, title and years. A file that cannot be read
     raises SheetError and is recorded as a refused import.
     """
-    from objectives.models import ImportRecord
-    from objectives.plan_import.sheets import SheetError
-    from objectives.plan_import.spreadsheet import preview_spreadsheet, record_import
-
     upload, ente = choice["file"], choice["ente"]
     data = upload.read()
     try:
