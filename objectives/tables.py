@@ -23,42 +23,32 @@ class PlanTable(tables.Table):
 
 
 class ImportPreviewTable(tables.Table):
-    """Every objective of an uploaded file as it would be stored, with its rows' problems."""
+    """Every objective of an uploaded file as it would be stored, with its rows' problems.
+
+    The cells are prepared by `objectives.plan_import.preview.preview_rows`: one template per
+    cell would make a preview of a thousand objectives slow to render.
+    """
 
     lines = tables.Column(verbose_name=_("Righe"), orderable=False)
     code = tables.Column(verbose_name=_("Codice"), orderable=False)
-    objective = tables.TemplateColumn(
-        template_name="objectives/_preview_objective.html",
+    title = tables.Column(
         verbose_name=_("Obiettivo"),
         orderable=False,
-        accessor="title",
+        attrs={"td": {"title": lambda record: record["description"][:500]}},
     )
     responsible = tables.Column(verbose_name=_("Responsabile"), orderable=False)
-    weight = tables.TemplateColumn(
-        "{{ record.weight_text|default:'—' }}{% if record.weight is not None %}"
-        " <span class='text-muted'>→ {{ record.weight }}</span>{% elif record.weight_text %}"
-        " <span class='text-muted'>(prerequisito)</span>{% endif %}",
-        verbose_name=_("Peso"),
-        orderable=False,
-    )
-    programma = tables.TemplateColumn(
-        "{{ record.programma|default:'—' }}{% if record.dup_warning %}"
-        " <span class='text-warning' title='{{ record.dup_warning }}' role='img'"
-        " aria-label='{{ record.dup_warning }}'>⚠</span>{% endif %}",
+    weight_display = tables.Column(verbose_name=_("Peso"), orderable=False)
+    programma_display = tables.Column(
         verbose_name=_("Programma DUP"),
         orderable=False,
+        attrs={"td": {"title": lambda record: record["dup_warning"]}},
     )
     units = tables.Column(verbose_name=_("Unità"), orderable=False)
-    indicators = tables.TemplateColumn(
-        template_name="objectives/_preview_indicators.html",
-        verbose_name=_("Indicatori e target"),
-        orderable=False,
-    )
-    outcome = tables.TemplateColumn(
-        template_name="objectives/_preview_outcome.html",
+    indicators = tables.Column(verbose_name=_("Indicatori e target"), orderable=False)
+    outcome = tables.Column(
         verbose_name=_("Esito"),
         orderable=False,
-        accessor="status",
+        attrs={"td": {"class": lambda record: f"piao-import-{record['status']} small"}},
     )
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.utils.html import format_html, format_html_join
+
 from objectives.plan_import.columns import role_choices
 from objectives.plan_import.spreadsheet import Preview
 
@@ -26,11 +28,23 @@ def preview_rows(preview: Preview) -> list[dict]:
         people = objective["assignees"] or [
             name for name in (objective["dirigente"], objective["eq"]) if name
         ]
+        weight = objective["weight_text"] or "—"
+        if objective["weight"] is not None and objective["weight_text"] != str(objective["weight"]):
+            weight = f"{weight} → {objective['weight']}"
+        elif objective["weight_text"] and objective["weight"] is None:
+            weight = f"{weight} (prerequisito)"
+        programma = objective["programma"] or "—"
+        if objective["dup_warning"]:
+            programma = f"{programma} ⚠"
+        outcome = "Rifiutato: " + " ".join(errors) if errors else " ".join(warnings) or "✓"
         rows.append(
             {
                 "lines": _span(lines),
+                "weight_display": weight,
+                "programma_display": programma,
+                "outcome": outcome,
                 "code": objective["code"],
-                "title": objective["title"],
+                "title": objective["title"][:200],
                 "description": objective["description"],
                 "responsible": ", ".join(people) or "—",
                 "weight": objective["weight"],
@@ -39,13 +53,37 @@ def preview_rows(preview: Preview) -> list[dict]:
                 "dup_text": objective["dup_text"],
                 "dup_warning": objective["dup_warning"],
                 "units": " › ".join(u["name"] for u in objective["org_units"]) or "—",
-                "indicators": objective["indicators"],
+                "indicators": _indicators_html(objective["indicators"]),
                 "errors": errors,
                 "warnings": warnings,
                 "status": "error" if errors else ("warning" if warnings else "ok"),
             }
         )
     return rows
+
+
+def _indicators_html(indicators: list[dict]):
+    """Each indicator on a line, with its unit, and its targets by year below it."""
+    if not indicators:
+        return format_html('<span class="text-muted">{}</span>', "nessun indicatore")
+    return format_html_join(
+        "",
+        '<div class="small mb-1">{}{}{}</div>',
+        (
+            (
+                indicator["description"][:140] or "—",
+                format_html(' <span class="text-muted">({})</span>', indicator["unit"])
+                if indicator["unit"]
+                else "",
+                format_html_join(
+                    "",
+                    '<br><span class="text-muted">{}:</span> {}',
+                    ((t["year"], t["text"][:80] or "—") for t in indicator["targets"]),
+                ),
+            )
+            for indicator in indicators
+        ),
+    )
 
 
 def column_rows(preview: Preview, years: range) -> list[dict]:
