@@ -8,6 +8,11 @@ from objectives.models import ImportRecord, Plan
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def csv_file(name: str, lines: list[str]) -> dict:
     return {"name": name, "mimeType": "text/csv", "buffer": "\n".join(lines).encode()}
 

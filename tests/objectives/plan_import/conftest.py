@@ -69,3 +69,9 @@ def row_counts() -> dict[str, int]:
 def controllo_client(client, world):
     client.force_login(world.controllo)
     return client
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded files waiting for confirmation go to a folder of the test, not the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
