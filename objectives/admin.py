@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from objectives.models import (
     Evidence,
+    ImportRecord,
     Indicator,
     Measurement,
     Missione,
@@ -368,6 +369,34 @@ class ProgressEventAdmin(EnteScopedAdmin):
     ]
     search_fields = ["progress__objective__code", "note", "actor__username"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(EnteScopedAdmin):
+    """Every import, accepted or refused: read-only, like a register."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "outcome",
+        "source",
+        "ente",
+        "plan",
+        "user",
+        "objectives",
+        "errors",
+        "warnings",
+    ]
+    list_filter = [("ente", RELATED_ONLY), "outcome", "source"]
+    list_select_related = ["ente", "plan", "user"]
+    search_fields = ["file_name", "sha256", "plan_title", "ente_slug"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ImportRecord._meta.fields]
 
     def has_add_permission(self, request):
         return False

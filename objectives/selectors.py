@@ -14,7 +14,7 @@ from objectives.models import (
     ProgressEvent,
     Target,
 )
-from organisation.access import user_entes
+from organisation.access import admin_entes, user_entes
 from organisation.models import Membership, Person
 
 PROGRESS_RELATED = (
@@ -205,3 +205,16 @@ def objective_timeline(
             )
         )
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def importable_plans(user) -> QuerySet[Plan]:
+    """The plans a user may update by import: those of the entes they run the plan of."""
+    return Plan.objects.filter(ente__in=admin_entes(user)).select_related("ente")
+
+
+def get_plan_for_import(user, pk) -> Plan:
+    """A plan the user may update by import; 404 for anyone else's."""
+    plan = importable_plans(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if plan is None:
+        raise Http404("Piano non trovato.")
+    return plan

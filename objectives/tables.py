@@ -165,3 +165,38 @@ class PeriodTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-hover align-middle", "data-testid": "period-table"}
         empty_text = _("Nessun periodo: aggiungine uno al piano nell'amministrazione.")
+
+
+class ImportPreviewTable(tables.Table):
+    """Every objective of an uploaded file as it would be stored, with its rows' problems.
+
+    The cells are prepared by `objectives.plan_import.preview.preview_rows`: one template per
+    cell would make a preview of a thousand objectives slow to render.
+    """
+
+    lines = tables.Column(verbose_name=_("Righe"), orderable=False)
+    code = tables.Column(verbose_name=_("Codice"), orderable=False)
+    title = tables.Column(
+        verbose_name=_("Obiettivo"),
+        orderable=False,
+        attrs={"td": {"title": lambda record: record["description"][:500]}},
+    )
+    responsible = tables.Column(verbose_name=_("Responsabile"), orderable=False)
+    weight_display = tables.Column(verbose_name=_("Peso"), orderable=False)
+    programma_display = tables.Column(
+        verbose_name=_("Programma DUP"),
+        orderable=False,
+        attrs={"td": {"title": lambda record: record["dup_warning"]}},
+    )
+    units = tables.Column(verbose_name=_("Unità"), orderable=False)
+    indicators = tables.Column(verbose_name=_("Indicatori e target"), orderable=False)
+    outcome = tables.Column(
+        verbose_name=_("Esito"),
+        orderable=False,
+        attrs={"td": {"class": lambda record: f"piao-import-{record['status']} small"}},
+    )
+
+    class Meta:
+        attrs = {"class": "table table-sm align-top", "data-testid": "preview-table"}
+        row_attrs = {"data-status": lambda record: record["status"]}
+        empty_text = _("Nessun obiettivo trovato nel file.")

@@ -54,7 +54,9 @@ class EnteScopedAdmin(EnteScopedFieldsMixin, admin.ModelAdmin):
         if obj is None or request.user.is_superuser:
             return True
         ente_id = obj.pk if self.ente_lookup == "pk" else getattr(obj, "ente_id", None)
-        return ente_id is None or admin_entes(request.user).filter(pk=ente_id).exists()
+        if not hasattr(request, "_admin_ente_ids"):  # one query per request, however many checks
+            request._admin_ente_ids = set(admin_entes(request.user).values_list("pk", flat=True))
+        return ente_id is None or ente_id in request._admin_ente_ids
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._in_scope(request, obj)

@@ -65,20 +65,20 @@ def populate(plan: Plan, n: int) -> None:
 
 # model -> (queries of its list page, queries of one row's change page), pinned.
 ADMIN_PAGES = {
-    "organisation_ente": (10, 16),
-    "organisation_orgunit": (11, 18),
-    "organisation_person": (11, 20),
-    "organisation_assignment": (11, 20),
-    "organisation_membership": (11, 21),
+    "organisation_ente": (10, 9),
+    "organisation_orgunit": (11, 10),
+    "organisation_person": (11, 12),
+    "organisation_assignment": (11, 12),
+    "organisation_membership": (11, 13),
     "objectives_missione": (10, 8),
     "objectives_programma": (11, 9),
-    "objectives_plan": (12, 23),
-    "objectives_objective": (19, 28),
-    "objectives_indicator": (12, 18),
-    "objectives_target": (13, 18),
-    "objectives_monitoringperiod": (13, 20),
-    "objectives_progress": (13, 30),
-    "objectives_progressevent": (14, 16),
+    "objectives_plan": (12, 15),
+    "objectives_objective": (19, 21),
+    "objectives_indicator": (12, 10),
+    "objectives_target": (13, 10),
+    "objectives_monitoringperiod": (13, 12),
+    "objectives_progress": (13, 22),
+    "objectives_progressevent": (14, 21),
 }
 MODELS = {
     "organisation_ente": Ente,

@@ -20,11 +20,13 @@ def _run(*args) -> str:
 
 
 def _row_counts() -> dict[str, int]:
-    """Rows of every model of the project, history included."""
+    """Rows of every model of the project, history included; not the register of imports,
+    which records refused imports too."""
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label in {"organisation", "objectives", "auth"}
+        and model._meta.model_name != "importrecord"
     }
 
 
@@ -169,10 +171,21 @@ def test_dry_run_checks_and_saves_nothing(tmp_path):
     assert _row_counts() == before
 
 
-def test_spreadsheets_are_not_yet_understood_by_import_plan(tmp_path):
+def test_a_broken_spreadsheet_is_refused_by_import_plan(tmp_path):
     path = tmp_path / "piano.xlsx"
     path.write_bytes(b"PK\x03\x04")
-    assert "formato non supportato" in _import_refused(path)
+    message = _import_refused_spreadsheet(path)
+    assert "Il file XLSX è danneggiato o incompleto" in message
+
+
+def _import_refused_spreadsheet(path: Path) -> str:
+    before = _row_counts()
+    err = io.StringIO()
+    args = ["--ente", "nuovo", "--plan-title", "Piano", "--first-year", "2024"]
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_plan", str(path), *args, stdout=io.StringIO(), stderr=err)
+    assert _row_counts() == before, "a refused import saved something"
+    return f"{excinfo.value}\n{err.getvalue()}"
 
 
 def test_export_of_an_unknown_plan_or_format_is_an_error(tmp_path):
