@@ -179,7 +179,7 @@ def test_preview_queries_do_not_grow_with_the_rows(
 ):
     address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(size))))
     # session and user; the user's entes (two); the preview's ente, plan and people; the DUP
-    # list (matching, then the document check); the session saved (three)
+    # list (matching, then the document check); the session saved (three); the navigation
     with django_assert_num_queries(13):
         response = controllo_client.get(address)
     assert response.status_code == 200
