@@ -11,27 +11,26 @@ and made again after it (objectives.apps).
 
 MESSAGE = "target_year_outside_plan"
 
+# A written target whose year its plan does not cover.
+TARGET_OUTSIDE_PLAN = """NOT EXISTS (
+    SELECT 1 FROM objectives_indicator i
+    JOIN objectives_objective o ON o.id = i.objective_id
+    JOIN objectives_plan p ON p.id = o.plan_id
+    WHERE i.id = NEW.indicator_id AND NEW.year BETWEEN p.first_year AND p.last_year)"""
+
 # (trigger name, event, table, condition that is a violation, using NEW.*)
 RULES = [
     (
         "target_year_in_plan_insert",
         "INSERT",
         "objectives_target",
-        """NOT EXISTS (
-            SELECT 1 FROM objectives_indicator i
-            JOIN objectives_objective o ON o.id = i.objective_id
-            JOIN objectives_plan p ON p.id = o.plan_id
-            WHERE i.id = NEW.indicator_id AND NEW.year BETWEEN p.first_year AND p.last_year)""",
+        TARGET_OUTSIDE_PLAN,
     ),
     (
         "target_year_in_plan_update",
         "UPDATE OF year, indicator_id",
         "objectives_target",
-        """NOT EXISTS (
-            SELECT 1 FROM objectives_indicator i
-            JOIN objectives_objective o ON o.id = i.objective_id
-            JOIN objectives_plan p ON p.id = o.plan_id
-            WHERE i.id = NEW.indicator_id AND NEW.year BETWEEN p.first_year AND p.last_year)""",
+        TARGET_OUTSIDE_PLAN,
     ),
     (
         "indicator_move_keeps_target_years",
