@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from objectives.models import (
+    Evidence,
     Indicator,
     Objective,
     Plan,
@@ -113,11 +114,7 @@ def validation_queue(user) -> QuerySet[Progress]:
     return (
         Progress.objects.filter(ente__in=entes, status=Progress.Status.VERIFICATO)
         .select_related(*PROGRESS_RELATED)
-        .annotate(
-            has_evidence=Exists(
-                Progress.evidence.rel.related_model.objects.filter(progress=OuterRef("pk"))
-            )
-        )
+        .annotate(has_evidence=Exists(Evidence.objects.filter(progress=OuterRef("pk"))))
         .order_by("reviewed_at", "pk")
     )
 

@@ -152,16 +152,15 @@ def progress_save(*, progress_id: int, version: int, acting_user, values: DraftV
             measurement.value_text,
         )
         after = (new.number, new.date, new.flag, new.text)
-        if before != after or measurement.pk is None and any(v not in (None, "") for v in after):
+        if before != after:  # a new, empty measurement equals its empty "before" too
             measurement.value_number, measurement.value_date = new.number, new.date
             measurement.value_bool, measurement.value_text = new.flag, new.text
             measurement.save()
-            if before != after:
-                label = (indicator.description or f"indicatore {indicator.order}")[:60]
-                changes[label] = [
-                    " ".join(_show(v) for v in before if v not in (None, "")) or "—",
-                    " ".join(_show(v) for v in after if v not in (None, "")) or "—",
-                ]
+            label = (indicator.description or f"indicatore {indicator.order}")[:60]
+            changes[label] = [
+                " ".join(_show(v) for v in before if v not in (None, "")) or "—",
+                " ".join(_show(v) for v in after if v not in (None, "")) or "—",
+            ]
     evaluation = evaluate(progress, values.measured, indicators=indicators)
     for field, new in (
         ("declared_achievement", values.declared),
@@ -332,18 +331,18 @@ def progress_reopen(*, progress_id: int, version: int, acting_user, reason: str)
         raise PermissionDenied
     if not reason.strip():
         raise WorkflowError(_("Per riaprire un risultato validato serve una motivazione."))
+    changes = {"validato": [format_percent(progress.validated_achievement), "—"]}
     progress.status = Status.VERIFICATO
     progress.acknowledged_at = None
+    progress.validated_achievement = None
     _record(
         progress,
         action=Action.REOPEN,
         actor=acting_user,
         from_status=Status.VALIDATO,
         note=reason.strip(),
-        changes={"validato": [format_percent(progress.validated_achievement), "—"]},
+        changes=changes,
     )
-    progress.validated_achievement = None
-    progress.save(update_fields=["validated_achievement"])
     return progress
 
 
@@ -408,10 +407,6 @@ def evidence_remove(*, evidence_id: int, acting_user) -> None:
     )
 
 
-def _responsibles(objective: Objective) -> list[int]:
-    return responsible_ids(objective)
-
-
 @transaction.atomic
 def progress_rows_ensure(*, period: MonitoringPeriod) -> int:
     """A draft report for every objective of the plan and every one of its responsibles."""
@@ -424,7 +419,7 @@ def progress_rows_ensure(*, period: MonitoringPeriod) -> int:
             ente_id=period.ente_id, objective=objective, responsible_id=person_id, period=period
         )
         for objective in objectives
-        for person_id in _responsibles(objective)
+        for person_id in responsible_ids(objective)
         if (objective.pk, person_id) not in existing
     ]
     Progress.objects.bulk_create(rows, batch_size=500)
@@ -457,7 +452,7 @@ def progress_start(*, objective: Objective, period: MonitoringPeriod, acting_use
     """The user's own report on an objective for an open period, created if missing."""
     if not period.is_open or period.plan_id != objective.plan_id:
         raise WorkflowError(_("Il periodo non è aperto per questo piano."))
-    for person_id in _responsibles(objective):
+    for person_id in responsible_ids(objective):
         progress, _created = Progress.objects.get_or_create(
             ente_id=objective.ente_id,
             objective=objective,
