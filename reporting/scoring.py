@@ -37,8 +37,9 @@ Public API (stable: extend, don't rename):
 - `Scope(dipartimento_id=, missione_id=, programma_id=, section=, responsible_id=)`: which reports
   count (None = all); a `Scope` also names one figure to explain (see `explain`).
 - `scored_progress(plan, period, scope=None) -> QuerySet[Progress]`: the period's reports
-  annotated in SQL with `achievement`, `achievement_source`, `capped`, `score` and
-  `dipartimento_id`, `objective`, `responsible`, `period` selected.
+  annotated in SQL with `achievement`, `achievement_source` (and its Italian `source_label`,
+  `status_label`), `capped`, `score` and `dipartimento_id`; `objective`, `responsible`,
+  `period` selected.
 - `plan_scores(plan, period, scope=None) -> PlanScores`: every figure of a dashboard in a fixed
   number of queries (5, whatever the plan's size): `.ente` (`Score`), `.responsibles`
   (`[ResponsibleScore]`, one per weight group), `.dipartimenti`, `.programmi`, `.missioni`
@@ -368,11 +369,19 @@ def scored_progress(
     """The period's reports with achievement, source, capped and score annotated in SQL."""
     rules = Rules.for_plan(plan)
     achievement, source = _achievement_sql()
+    labels = [
+        When(achievement_source=key, then=Value(label))
+        for key, label in Source.LABELS.items()
+        if key
+    ]
+    statuses = [When(status=key, then=Value(str(label))) for key, label in Status.choices]
     return (
         _base(plan, Q(period=period), scope)
         .annotate(
             achievement=achievement,
             achievement_source=source,
+            source_label=Case(*labels, default=Value(Source.LABELS[None])),
+            status_label=Case(*statuses, default=F("status")),
             capped=rules.capped_sql(achievement),
             score=rules.score_sql(achievement),
         )
