@@ -478,8 +478,8 @@ def _objectives_reweigh(plan) -> int:
     changed = []
     for objective in objectives:
         parsed = parse_weight(objective.weight_text, categories, words)
-        if parsed.kind == "category" and parsed.value != objective.weight:
-            objective.weight = parsed.value
+        if parsed.kind == "category" and parsed.points != objective.weight:
+            objective.weight = parsed.points
             changed.append(objective)
     bulk_update_with_history(changed, Objective, ["weight"], batch_size=500)
     return len(changed)

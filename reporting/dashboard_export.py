@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -54,7 +55,7 @@ def table_to_xlsx(table: tables.Table, *, title: str) -> bytes:
     header, rows = table_values(table)
     workbook = Workbook(write_only=False)
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = re.sub(r"[\\/*?:\[\]]", "-", title)[:31] or "Tabella"
     sheet.append([neutralise(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

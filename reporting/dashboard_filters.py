@@ -55,6 +55,7 @@ class DashboardFilter(forms.Form):
         self.fields["periodo"].queryset = MonitoringPeriod.objects.filter(plan=plan).order_by(
             "-reference_date"
         )
+        self.fields["periodo"].label_from_instance = lambda period: period.name
         self.fields["dipartimento"].queryset = OrgUnit.objects.filter(
             ente_id=plan.ente_id, kind=OrgUnit.Kind.DIPARTIMENTO
         ).order_by("code", "name")

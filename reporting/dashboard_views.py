@@ -30,7 +30,7 @@ from reporting.scoring import (
     is_overdue,
     late_progress,
     plan_scores,
-    trend,
+    plan_scores_with_trend,
 )
 
 PER_PAGE = 10
@@ -64,13 +64,13 @@ def _filtered(request, access):
 def _ente_tables(request, access, period, scope) -> dict:
     """Every table of the ente dashboard, built from a few aggregate queries."""
     plan = access.plan
-    scores = plan_scores(plan, period, scope)
+    scores, points = plan_scores_with_trend(plan, period, scope)
     rows = {
         "dipartimenti": selectors.group_rows(scores.dipartimenti, "dipartimento", plan, period),
         "programmi": selectors.group_rows(scores.programmi, "programma", plan, period),
         "missioni": selectors.group_rows(scores.missioni, "missione", plan, period),
         "responsabili": selectors.responsible_rows(scores.responsibles, plan, period),
-        "andamento": selectors.trend_rows(trend(plan, scope)),
+        "andamento": selectors.trend_rows(points),
     }
     tables = {
         name: (ResponsibleScoreTable if name == "responsabili" else GroupScoreTable)(
@@ -150,7 +150,7 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
     context["filter"] = form
     context["due"] = list(selectors.due_for_person(access.plan, person))
     if period is not None:
-        own = plan_scores(access.plan, period, Scope(responsible_id=person.pk))
+        own, points = plan_scores_with_trend(access.plan, period, Scope(responsible_id=person.pk))
         context["groups"] = [
             (
                 group,
@@ -161,7 +161,6 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
             for group in own.responsibles
         ]
         context["ente"] = plan_scores(access.plan, period).ente
-        points = trend(access.plan, Scope(responsible_id=person.pk))
         context["trend"] = TrendTable(selectors.trend_rows(points))
         context["chart"] = selectors.chart_data(selectors.trend_rows(points))
     return render(request, "reporting/dashboard_responsible.html", context)

@@ -44,6 +44,8 @@ Public API (stable: extend, don't rename):
   number of queries (5, whatever the plan's size): `.ente` (`Score`), `.responsibles`
   (`[ResponsibleScore]`, one per weight group), `.dipartimenti`, `.programmi`, `.missioni`
   (`[GroupScore]`), `.rules`.
+- `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
+  one aggregate over all periods (6 queries).
 - `explain(plan, period, scope) -> Explanation`: one figure and the parts it is made of
   (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
   contribution), whose contributions add up to the figure.
@@ -644,7 +646,32 @@ def plan_scores(plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
     rules = Rules.for_plan(plan)
     totals, balanced = _group_totals(plan)  # two queries
     rows = _aggregate(plan, Q(period=period), scope, rules)  # one query
-    gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)
+    gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)  # one
+    return _plan_scores(plan, period, rules, totals, balanced, gated, rows)  # one
+
+
+def plan_scores_with_trend(
+    plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
+) -> tuple[PlanScores, list["PeriodScore"]]:
+    """`plan_scores` of the period and `trend` of the plan from one aggregate over all periods
+    (six queries whatever the plan's size)."""
+    rules = Rules.for_plan(plan)
+    totals, balanced = _group_totals(plan)
+    rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
+    gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    scores = _plan_scores(
+        plan,
+        period,
+        rules,
+        totals,
+        balanced,
+        _gated_for_period(gated, period.pk),
+        [row for row in rows if row.period_id == period.pk],
+    )
+    return scores, _trend(plan, rules, totals, gated, rows)
+
+
+def _plan_scores(plan, period, rules, totals, balanced, gated, rows) -> PlanScores:
     acc = _Accumulator(rules, totals, gated)
     names: dict[int, str] = {}
     labels: dict[tuple[str, int], tuple[str, str]] = {}
@@ -810,6 +837,10 @@ def trend(plan: Plan, scope: Scope | None = None) -> list[PeriodScore]:
     totals, _balanced = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
     gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    return _trend(plan, rules, totals, gated, rows)
+
+
+def _trend(plan, rules, totals, gated, rows) -> list[PeriodScore]:
     periods = list(MonitoringPeriod.objects.filter(plan=plan).order_by("reference_date"))
     result = []
     for period in periods:
