@@ -160,7 +160,7 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
             )
             for group in own.responsibles
         ]
-        context["ente"] = plan_scores(access.plan, period).ente
+        context["ente"] = plan_scores(access.plan, period, with_dipartimenti=False).ente
         context["trend"] = TrendTable(selectors.trend_rows(points))
         context["chart"] = selectors.chart_data(selectors.trend_rows(points))
     return render(request, "reporting/dashboard_responsible.html", context)

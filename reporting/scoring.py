@@ -22,9 +22,9 @@ period):
    one that was measured below `prerequisite_met_at` zeroes the group's score.
 5. **Aggregates** (dipartimento, DUP programme and mission, the ente): the weighted mean of the
    same scores, each report weighing its share of its own group, so that groups in points and
-   groups in percentages weigh alike; a gated group's reports count zero there too. An
-   objective's dipartimento is its org unit of kind dipartimento (the first by code), else the
-   dipartimento its responsible is assigned to.
+   groups in percentages weigh alike; a gated group's reports count zero there too. A report
+   counts in each dipartimento its objective names (org units of kind dipartimento) or, when
+   the objective names none, in each dipartimento its responsible is posted to.
 6. **Pay band**: a responsible's score in a group falls in one of the rules' pay bands (share of
    the result pay).
 
@@ -41,11 +41,12 @@ Public API (stable: extend, don't rename):
   `status_label`), `capped`, `score` and `dipartimento_id`; `objective`, `responsible`,
   `period` selected.
 - `plan_scores(plan, period, scope=None) -> PlanScores`: every figure of a dashboard in a fixed
-  number of queries (5, whatever the plan's size): `.ente` (`Score`), `.responsibles`
+  number of queries (8, whatever the plan's size; 5 `with_dipartimenti=False`, which leaves
+  `.dipartimenti` empty): `.ente` (`Score`), `.responsibles`
   (`[ResponsibleScore]`, one per weight group), `.dipartimenti`, `.programmi`, `.missioni`
   (`[GroupScore]`), `.rules`.
 - `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
-  one aggregate over all periods (6 queries).
+  one aggregate over all periods (9 queries).
 - `explain(plan, period, scope) -> Explanation`: one figure and the parts it is made of
   (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
   contribution), whose contributions add up to the figure.
@@ -65,7 +66,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
+    FilteredRelation,
     FloatField,
     OuterRef,
     Q,
@@ -332,11 +335,7 @@ class Scope:
     def q(self) -> Q:
         q = Q()
         if self.dipartimento_id is not None:
-            q &= (
-                Q(dipartimento_id__isnull=True)
-                if self.dipartimento_id == NO_KEY
-                else Q(dipartimento_id=self.dipartimento_id)
-            )
+            q &= _in_dipartimento(self.dipartimento_id)
         if self.programma_id is not None:
             q &= (
                 Q(objective__programma__isnull=True)
@@ -359,9 +358,28 @@ class Scope:
         return Scope(**(self.__dict__ | fields))
 
 
+def _in_dipartimento(unit_id: int) -> Q:
+    """Reports that count in a dipartimento: their objective's, or (when the objective names
+    none) their responsible's; NO_KEY: neither names one. Semi-joins, no per-row subquery."""
+    through = Objective.org_units.through
+    has_unit = Exists(
+        through.objects.filter(
+            objective_id=OuterRef("objective_id"), orgunit__kind=OrgUnit.Kind.DIPARTIMENTO
+        )
+    )
+    posted = Assignment.objects.filter(
+        person_id=OuterRef("responsible_id"), unit__kind=OrgUnit.Kind.DIPARTIMENTO
+    )
+    if unit_id == NO_KEY:
+        return ~Q(has_unit) & ~Q(Exists(posted))
+    in_unit = Exists(
+        through.objects.filter(objective_id=OuterRef("objective_id"), orgunit_id=unit_id)
+    )
+    return Q(in_unit) | (~Q(has_unit) & Q(Exists(posted.filter(unit_id=unit_id))))
+
+
 def _base(plan: Plan, periods: Q, scope: Scope | None) -> QuerySet[Progress]:
     queryset = Progress.objects.filter(periods, ente_id=plan.ente_id, objective__plan=plan)
-    queryset = queryset.annotate(dipartimento_id=_dipartimento_sql())
     return queryset.filter(scope.q()) if scope else queryset
 
 
@@ -380,6 +398,7 @@ def scored_progress(
     return (
         _base(plan, Q(period=period), scope)
         .annotate(
+            dipartimento_id=_dipartimento_sql(),
             achievement=achievement,
             achievement_source=source,
             source_label=Case(*labels, default=Value(Source.LABELS[None])),
@@ -482,128 +501,187 @@ class PlanScores:
     missioni: list[GroupScore]
 
 
+# The sums each aggregate row carries, in this order (weights still in points).
+SUMS = (
+    "reports",
+    "reported",
+    "verified",
+    "validated",
+    "measured",
+    "at_risk",
+    "prerequisites",
+    "prerequisites_unmet",
+)
+
+
 @dataclass(frozen=True)
 class _Row:
-    """One line of the aggregate query: a group's reports in one dipartimento and programme."""
+    """One line of an aggregate query: a weight group's reports in one period and one key
+    (a programme, or a dipartimento)."""
 
     group: GroupKey
     name: str
-    dipartimento_id: int | None
-    programma_id: int | None
-    programma: tuple[str, str] | None
-    missione_id: int | None
-    missione: tuple[str, str] | None
     period_id: int
-    counts: dict
+    key: int | None
+    labels: tuple
+    counts: tuple[int, ...]
+    w_all: float
+    w_measured: float
+    w_score: float
 
 
-def _aggregate(plan: Plan, periods: Q, scope: Scope | None, rules: Rules) -> list[_Row]:
-    """One GROUP BY query: per weight group, dipartimento, programme and period, the sums."""
+def _sums(rules: Rules) -> dict:
     achievement, _source = _achievement_sql()
     score = rules.score_sql(achievement)
+    capped = rules.capped_sql(achievement)
     weight = Cast("objective__weight", FloatField())
     measured = Q(validated_achievement__isnull=False) | Q(computed_achievement__isnull=False)
     measured |= Q(declared_achievement__isnull=False, status__in=SUBMITTED)
     met_at = Value(float(rules.prerequisite_met_at))
     risk = Value(float(rules.at_risk_below))
-    float_sum = {"output_field": FloatField()}
-    rows = (
-        _base(plan, periods, scope)
-        .values(
-            "period_id",
-            "responsible_id",
-            "responsible__full_name",
-            "objective__section",
-            "dipartimento_id",
-            "objective__programma_id",
-            "objective__programma__code",
-            "objective__programma__name",
-            "objective__programma__missione_id",
-            "objective__programma__missione__code",
-            "objective__programma__missione__name",
-        )
-        .annotate(
-            reports=Count("id"),
-            reported=Count("id", filter=Q(status__in=SUBMITTED)),
-            verified=Count("id", filter=Q(status__in=VERIFIED)),
-            validated=Count("id", filter=Q(status=Status.VALIDATO)),
-            measured=Count("id", filter=measured),
-            at_risk=Count("id", filter=Q(LessThan(rules.capped_sql(achievement), risk))),
-            prerequisites=Count("id", filter=PREREQUISITE),
-            prerequisites_unmet=Count(
-                "id", filter=PREREQUISITE & Q(LessThan(rules.capped_sql(achievement), met_at))
-            ),
-            w_all=Sum(weight, filter=WEIGHTED, **float_sum),
-            w_measured=Sum(weight, filter=WEIGHTED & measured, **float_sum),
-            w_score=Sum(weight * score, filter=WEIGHTED & measured, **float_sum),
-        )
-        .order_by()
-    )
+    floats = {"output_field": FloatField()}
+    return {
+        "reports": Count("id"),
+        "reported": Count("id", filter=Q(status__in=SUBMITTED)),
+        "verified": Count("id", filter=Q(status__in=VERIFIED)),
+        "validated": Count("id", filter=Q(status=Status.VALIDATO)),
+        "measured": Count("id", filter=measured),
+        "at_risk": Count("id", filter=Q(LessThan(capped, risk))),
+        "prerequisites": Count("id", filter=PREREQUISITE),
+        "prerequisites_unmet": Count("id", filter=PREREQUISITE & Q(LessThan(capped, met_at))),
+        "w_all": Sum(weight, filter=WEIGHTED, **floats),
+        "w_measured": Sum(weight, filter=WEIGHTED & measured, **floats),
+        "w_score": Sum(weight * score, filter=WEIGHTED & measured, **floats),
+    }
+
+
+GROUP_FIELDS = ("period_id", "responsible_id", "responsible__full_name", "objective__section")
+
+
+def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: tuple = ()) -> list[_Row]:
+    fields = GROUP_FIELDS + ((key,) if key else ()) + labels
     result = []
-    for r in rows:
-        programma = (
-            (r["objective__programma__code"], r["objective__programma__name"])
-            if r["objective__programma_id"]
-            else None
-        )
-        missione = (
-            (r["objective__programma__missione__code"], r["objective__programma__missione__name"])
-            if r["objective__programma__missione_id"]
-            else None
-        )
+    for r in queryset.values(*fields).annotate(**_sums(rules)).order_by():
         result.append(
             _Row(
                 group=GroupKey(plan.pk, r["responsible_id"], r["objective__section"]),
                 name=r["responsible__full_name"],
-                dipartimento_id=r["dipartimento_id"],
-                programma_id=r["objective__programma_id"],
-                programma=programma,
-                missione_id=r["objective__programma__missione_id"],
-                missione=missione,
                 period_id=r["period_id"],
-                counts=r,
+                key=r[key] if key else None,
+                labels=tuple(r[label] for label in labels),
+                counts=tuple(r[name] for name in SUMS),
+                w_all=r["w_all"] or 0.0,
+                w_measured=r["w_measured"] or 0.0,
+                w_score=r["w_score"] or 0.0,
             )
         )
     return result
 
 
+PROGRAMME_LABELS = (
+    "objective__programma__code",
+    "objective__programma__name",
+    "objective__programma__missione_id",
+    "objective__programma__missione__code",
+    "objective__programma__missione__name",
+)
+
+
+def _aggregate(plan: Plan, periods: Q, scope: Scope | None, rules: Rules) -> list[_Row]:
+    """One GROUP BY query: per period, weight group and DUP programme, the sums."""
+    return _rows(
+        plan, _base(plan, periods, scope), rules, "objective__programma_id", PROGRAMME_LABELS
+    )
+
+
+def _aggregate_dipartimenti(
+    plan: Plan, periods: Q, scope: Scope | None, rules: Rules
+) -> list[_Row]:
+    """Per period, weight group and dipartimento, the sums (three queries): reports of
+    objectives that name their dipartimenti count in each; the others count in their
+    responsible's dipartimenti (NO_KEY when there is none)."""
+    base = _base(plan, periods, scope)
+    named = base.annotate(
+        unit=FilteredRelation(
+            "objective__org_units",
+            condition=Q(objective__org_units__kind=OrgUnit.Kind.DIPARTIMENTO),
+        )
+    ).filter(unit__isnull=False)
+    rows = _rows(plan, named, rules, "unit")
+    has_unit = Exists(
+        Objective.org_units.through.objects.filter(
+            objective_id=OuterRef("objective_id"), orgunit__kind=OrgUnit.Kind.DIPARTIMENTO
+        )
+    )
+    unnamed = _rows(plan, base.filter(~Q(has_unit)), rules, None)
+    posts: dict[int, list[int]] = defaultdict(list)
+    for person_id, unit_id in (
+        Assignment.objects.filter(ente_id=plan.ente_id, unit__kind=OrgUnit.Kind.DIPARTIMENTO)
+        .values_list("person_id", "unit_id")
+        .distinct()
+    ):
+        posts[person_id].append(unit_id)
+    for row in unnamed:
+        for unit_id in posts.get(row.group.person_id) or [NO_KEY]:
+            rows.append(
+                _Row(
+                    row.group,
+                    row.name,
+                    row.period_id,
+                    unit_id,
+                    (),
+                    row.counts,
+                    row.w_all,
+                    row.w_measured,
+                    row.w_score,
+                )
+            )
+    return rows
+
+
 class _Accumulator:
-    """Adds up aggregate rows into a Score, each weight turned into a share of its group."""
+    """Adds up aggregate rows into Scores, each weight turned into a share of its group."""
 
     def __init__(self, rules: Rules, totals: dict[GroupKey, Decimal], gated: set[GroupKey]):
-        self.rules, self.totals, self.gated = rules, totals, gated
-        self.scores: dict = defaultdict(Score)
+        self.zero = rules.unreported == "zero"
+        self.factor = {key: 100.0 / float(total) for key, total in totals.items() if total}
+        self.gated = gated
+        self.sums: dict = {}
 
     def add(self, key, row: _Row) -> None:
-        score, c = self.scores[key], row.counts
-        for name in (
-            "reports",
-            "reported",
-            "verified",
-            "validated",
-            "measured",
-            "at_risk",
-            "prerequisites",
-            "prerequisites_unmet",
-        ):
-            setattr(score, name, getattr(score, name) + c[name])
-        total = self.totals.get(row.group) or ZERO
-        if not total:
+        acc = self.sums.get(key)
+        if acc is None:
+            acc = self.sums[key] = [0] * len(SUMS) + [0.0, 0.0, 0.0, 0.0, False]
+        for index, value in enumerate(row.counts):
+            acc[index] += value
+        factor = self.factor.get(row.group)
+        if factor is None:
             return
-        w_all = _dec(c["w_all"]) * HUNDRED / total
-        w_measured = _dec(c["w_measured"]) * HUNDRED / total
-        w_score = _dec(c["w_score"]) * HUNDRED / total
+        n = len(SUMS)
+        w_all, w_measured = row.w_all * factor, row.w_measured * factor
+        acc[n] += w_all
+        acc[n + 1] += w_measured
+        acc[n + 2] += w_all if self.zero else w_measured
         if row.group in self.gated:
-            w_score = ZERO
-            score.gated = True
-        score.weight_total += w_all
-        score.weight_measured += w_measured
-        score.weight_counted += w_all if self.rules.unreported == "zero" else w_measured
-        score.weighted_score += w_score
+            acc[n + 4] = True
+        else:
+            acc[n + 3] += row.w_score * factor
+
+    def figures(self) -> list:
+        return list(self.sums)
 
     def finish(self, key) -> Score:
-        """The score with its value worked out (call once per key)."""
-        score = self.scores[key]
+        """The score with its value worked out."""
+        acc = self.sums.get(key)
+        if acc is None:
+            return Score()
+        n = len(SUMS)
+        score = Score(**dict(zip(SUMS, acc[:n], strict=True)))
+        score.weight_total = _dec(acc[n])
+        score.weight_measured = _dec(acc[n + 1])
+        score.weight_counted = _dec(acc[n + 2])
+        score.weighted_score = _dec(acc[n + 3])
+        score.gated = acc[n + 4]
         if score.weight_counted:
             score.value = _percent(score.weighted_score / score.weight_counted)
         return score
@@ -623,6 +701,7 @@ def _gated_groups(plan: Plan, periods: Q, rules: Rules) -> set[tuple[GroupKey, i
         .annotate(capped=rules.capped_sql(achievement))
         .filter(LessThan(F("capped"), Value(float(rules.prerequisite_met_at))))
         .values_list("responsible_id", "objective__section", "period_id")
+        .order_by()
         .distinct()
     )
     return {(GroupKey(plan.pk, person, section), period) for person, section, period in unmet}
@@ -640,24 +719,40 @@ def _gated_for_period(gated: set, period_id: int) -> set[GroupKey]:
     return {group for group, pid in gated if pid == period_id}
 
 
-def plan_scores(plan: Plan, period: MonitoringPeriod, scope: Scope | None = None) -> PlanScores:
+def plan_scores(
+    plan: Plan,
+    period: MonitoringPeriod,
+    scope: Scope | None = None,
+    *,
+    with_dipartimenti: bool = True,
+) -> PlanScores:
     """Every figure of a dashboard: the ente, each responsible's groups, dipartimenti,
-    programmes and missions, in five queries whatever the plan's size."""
+    programmes and missions, in eight queries whatever the plan's size."""
     rules = Rules.for_plan(plan)
     totals, balanced = _group_totals(plan)  # two queries
     rows = _aggregate(plan, Q(period=period), scope, rules)  # one query
+    units = (
+        _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
+    )  # three
     gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)  # one
-    return _plan_scores(plan, period, rules, totals, balanced, gated, rows)  # one
+    return _plan_scores(plan, period, rules, totals, balanced, gated, rows, units)  # one
 
 
 def plan_scores_with_trend(
-    plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
+    plan: Plan,
+    period: MonitoringPeriod,
+    scope: Scope | None = None,
+    *,
+    with_dipartimenti: bool = True,
 ) -> tuple[PlanScores, list["PeriodScore"]]:
     """`plan_scores` of the period and `trend` of the plan from one aggregate over all periods
-    (six queries whatever the plan's size)."""
+    (nine queries whatever the plan's size)."""
     rules = Rules.for_plan(plan)
     totals, balanced = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
+    units = (
+        _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
+    )
     gated = _gated_groups(plan, Q(period__plan=plan), rules)
     scores = _plan_scores(
         plan,
@@ -667,30 +762,34 @@ def plan_scores_with_trend(
         balanced,
         _gated_for_period(gated, period.pk),
         [row for row in rows if row.period_id == period.pk],
+        units,
     )
     return scores, _trend(plan, rules, totals, gated, rows)
 
 
-def _plan_scores(plan, period, rules, totals, balanced, gated, rows) -> PlanScores:
+def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) -> PlanScores:
     acc = _Accumulator(rules, totals, gated)
     names: dict[int, str] = {}
     labels: dict[tuple[str, int], tuple[str, str]] = {}
     for row in rows:
+        programma_id = row.key or NO_KEY
+        missione_id = row.labels[2] or NO_KEY
         acc.add(("ente", 0), row)
         acc.add(("responsabile", row.group), row)
-        acc.add(("dipartimento", row.dipartimento_id or NO_KEY), row)
-        acc.add(("programma", row.programma_id or NO_KEY), row)
-        acc.add(("missione", row.missione_id or NO_KEY), row)
+        acc.add(("programma", programma_id), row)
+        acc.add(("missione", missione_id), row)
         names[row.group.person_id] = row.name
-        if row.programma:
-            labels[("programma", row.programma_id)] = row.programma
-            labels[("missione", row.missione_id)] = row.missione
-    unit_ids = [key for kind, key in acc.scores if kind == "dipartimento" and key]
+        if row.key:
+            labels[("programma", programma_id)] = row.labels[:2]
+            labels[("missione", missione_id)] = row.labels[3:]
+    for row in unit_rows:
+        acc.add(("dipartimento", row.key), row)
+    unit_ids = [key for kind, key in acc.figures() if kind == "dipartimento" and key]
     for unit in OrgUnit.objects.filter(pk__in=unit_ids).only("code", "name"):  # one query
         labels[("dipartimento", unit.pk)] = (unit.code, unit.name)
 
     responsibles = []
-    for kind, key in list(acc.scores):
+    for kind, key in acc.figures():
         if kind == "responsabile":
             score = acc.finish((kind, key))
             score.pay_band = rules.pay_band_for(score.value)
@@ -714,7 +813,7 @@ def _plan_scores(plan, period, rules, totals, balanced, gated, rows) -> PlanScor
                 name=labels.get((kind, key), ("", none_label))[1],
                 score=acc.finish((k, key)),
             )
-            for k, key in list(acc.scores)
+            for k, key in acc.figures()
             if k == kind
         ]
         return sorted(result, key=lambda g: (g.key == NO_KEY, g.code, g.name))
@@ -723,7 +822,7 @@ def _plan_scores(plan, period, rules, totals, balanced, gated, rows) -> PlanScor
         plan=plan,
         period=period,
         rules=rules,
-        ente=acc.finish(("ente", 0)) if rows else Score(),
+        ente=acc.finish(("ente", 0)),
         responsibles=responsibles,
         dipartimenti=grouped("dipartimento", "Senza dipartimento"),
         programmi=grouped("programma", "Senza programma DUP"),
@@ -780,7 +879,7 @@ def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
     acc = _Accumulator(rules, totals, gated)
     for row in rows:
         acc.add("all", row)
-    score = acc.finish("all") if rows else Score()
+    score = acc.finish("all")
     if scope.responsible_id is not None and score.value is not None:
         score.pay_band = rules.pay_band_for(score.value)
     parts = []
@@ -848,7 +947,7 @@ def _trend(plan, rules, totals, gated, rows) -> list[PeriodScore]:
         mine = [row for row in rows if row.period_id == period.pk]
         for row in mine:
             acc.add("all", row)
-        result.append(PeriodScore(period, acc.finish("all") if mine else Score()))
+        result.append(PeriodScore(period, acc.finish("all")))
     return result
 
 
