@@ -97,6 +97,7 @@ class PlanAdmin(EnteScopedAdmin):
         (None, {"fields": ["ente", "title", "first_year", "last_year", "status"]}),
         (_("Approvazione"), {"fields": ["approval_act_number", "approval_act_date"]}),
         (_("Pesi"), {"fields": ["weight_mode", "weight_categories", "weight_groups_summary"]}),
+        (_("Regole di punteggio (SMVP)"), {"fields": ["scoring_rules"]}),
     ]
 
     def get_queryset(self, request):

@@ -148,6 +148,8 @@ class Plan(models.Model):
         return f"{self.title} · {self.ente}"
 
     def clean(self) -> None:
+        if self.scoring_rules is None:  # an emptied field in a form: back to the defaults
+            self.scoring_rules = default_scoring_rules()
         if self.first_year and self.last_year and not 0 <= self.last_year - self.first_year <= 9:
             raise ValidationError(
                 {"last_year": _("L'ultimo anno deve seguire il primo, per non più di dieci anni.")}

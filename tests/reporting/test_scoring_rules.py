@@ -158,3 +158,33 @@ def test_the_admin_refuses_malformed_rules_too():
     with pytest.raises(ValidationError, match="gate o ignore"):
         validate_scoring_rules({"prerequisites": "forse"})
     validate_scoring_rules({})  # the defaults
+
+
+def admin_post(world, **fields):
+    return {
+        "ente": world.ente_a.pk,
+        "title": "Piano con regole",
+        "first_year": 2024,
+        "last_year": 2026,
+        "status": "bozza",
+        "weight_mode": "percent",
+        "weight_categories": "{}",
+        "periods-TOTAL_FORMS": 0,
+        "periods-INITIAL_FORMS": 0,
+    } | fields
+
+
+def test_the_admin_edits_the_rules_and_refuses_bad_ones(world, client):
+    client.force_login(world.controllo)
+    url = reverse("admin:objectives_plan_add")
+    response = client.post(
+        url, admin_post(world, scoring_rules='{"bands": [{"min": 10, "score": 0}]}')
+    )
+    assert response.status_code == 200
+    assert "la prima fascia deve partire da 0" in response.content.decode()
+    assert not Plan.objects.filter(title="Piano con regole").exists()
+    response = client.post(url, admin_post(world, scoring_rules=""))
+    assert response.status_code == 302
+    plan = Plan.objects.get(title="Piano con regole")
+    assert plan.scoring_rules["at_risk_below"] == 60
+    assert plan.history.get().history_user == world.controllo
