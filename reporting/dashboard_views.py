@@ -230,9 +230,9 @@ def dashboard_explanation(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def _figure_title(explanation, access) -> str:
     scope = explanation.scope
-    parts = explanation.parts
-    if scope.responsible_id is not None and parts:
-        return _("Punteggio di %(name)s") % {"name": parts[0].progress.responsible.full_name}
+    if scope.responsible_id is not None:
+        person = selectors.get_person_of_plan(access.plan, scope.responsible_id)
+        return _("Punteggio di %(name)s") % {"name": person.full_name}
     if scope.dipartimento_id is not None:
         return _("Punteggio del dipartimento / area")
     if scope.programma_id is not None:

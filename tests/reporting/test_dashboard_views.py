@@ -268,3 +268,12 @@ def test_index_lists_the_plans_of_the_users_entes(scored, client, world):
     client.force_login(scored.viewer)
     html = client.get(reverse("reporting:dashboard_index")).content.decode()
     assert dashboard(scored.plan) in html and dashboard(world.plan_a) not in html
+
+
+def test_explaining_a_person_of_another_ente_is_a_404(scored, client, world):
+    client.force_login(scored.segretario)
+    url, _q = explanation(scored.plan)
+    assert client.get(url, {"responsabile": world.dirigente_b.pk}).status_code == 404
+    anna = scored.progress.responsible
+    page = client.get(url, {"responsabile": anna.pk}).content.decode()
+    assert "Punteggio di Anna Alfieri" in page
