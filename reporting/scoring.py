@@ -360,22 +360,16 @@ class Scope:
 
 def _in_dipartimento(unit_id: int) -> Q:
     """Reports that count in a dipartimento: their objective's, or (when the objective names
-    none) their responsible's; NO_KEY: neither names one. Semi-joins, no per-row subquery."""
+    none) their responsible's; NO_KEY: neither names one. Uncorrelated IN subqueries, which the
+    database runs once (not once per report)."""
     through = Objective.org_units.through
-    has_unit = Exists(
-        through.objects.filter(
-            objective_id=OuterRef("objective_id"), orgunit__kind=OrgUnit.Kind.DIPARTIMENTO
-        )
-    )
-    posted = Assignment.objects.filter(
-        person_id=OuterRef("responsible_id"), unit__kind=OrgUnit.Kind.DIPARTIMENTO
-    )
+    named = through.objects.filter(orgunit__kind=OrgUnit.Kind.DIPARTIMENTO).values("objective_id")
+    posted = Assignment.objects.filter(unit__kind=OrgUnit.Kind.DIPARTIMENTO)
     if unit_id == NO_KEY:
-        return ~Q(has_unit) & ~Q(Exists(posted))
-    in_unit = Exists(
-        through.objects.filter(objective_id=OuterRef("objective_id"), orgunit_id=unit_id)
-    )
-    return Q(in_unit) | (~Q(has_unit) & Q(Exists(posted.filter(unit_id=unit_id))))
+        return ~Q(objective_id__in=named) & ~Q(responsible_id__in=posted.values("person_id"))
+    in_unit = Q(objective_id__in=through.objects.filter(orgunit_id=unit_id).values("objective_id"))
+    posted_here = Q(responsible_id__in=posted.filter(unit_id=unit_id).values("person_id"))
+    return in_unit | (~Q(objective_id__in=named) & posted_here)
 
 
 def _base(plan: Plan, periods: Q, scope: Scope | None) -> QuerySet[Progress]:
