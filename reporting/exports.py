@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from objectives.models import Objective, OrgUnit, Plan
 from objectives.plan_import import SCHEMA, UNIT_KIND_RANK
 from objectives.weights import weight_groups, weight_share
@@ -97,15 +99,27 @@ def _objective(objective: Objective, groups, with_progress: bool) -> dict:
     return data
 
 
-def plan_to_json(plan: Plan, *, with_progress: bool = False) -> dict:
-    """The plan as the open-data JSON of DESIGN (schema piao.plan/1)."""
+def plan_to_json(
+    plan: Plan, *, with_progress: bool = False, only: QuerySet[Objective] | None = None
+) -> dict:
+    """The plan as the open-data JSON of DESIGN (schema piao.plan/1); `only` narrows it to a
+    filtered queryset of its objectives (what a filtered page shows)."""
+    document, _objectives = plan_document(plan, with_progress=with_progress, only=only)
+    return document
+
+
+def plan_document(
+    plan: Plan, *, with_progress: bool = False, only: QuerySet[Objective] | None = None
+) -> tuple[dict, list[Objective]]:
+    """The piao.plan/1 document and the objectives it was built from, in the same order."""
+    objectives = list(plan_objectives(plan, with_progress=with_progress, only=only))
     groups = weight_groups([plan.pk])
     assignments = (
         Assignment.objects.filter(ente=plan.ente_id)
         .select_related("person", "unit")
         .order_by("person__full_name", "role", "unit__name")
     )
-    return {
+    document = {
         "schema": SCHEMA,
         "ente": {
             "name": plan.ente.name,
@@ -129,8 +143,6 @@ def plan_to_json(plan: Plan, *, with_progress: bool = False) -> dict:
         "people": [
             {"name": a.person.full_name, "role": a.role, "unit": _unit(a.unit)} for a in assignments
         ],
-        "objectives": [
-            _objective(objective, groups, with_progress)
-            for objective in plan_objectives(plan, with_progress=with_progress)
-        ],
+        "objectives": [_objective(objective, groups, with_progress) for objective in objectives],
     }
+    return document, objectives

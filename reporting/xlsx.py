@@ -6,11 +6,16 @@ open-data export says.
 """
 
 import datetime as dt
+import io
+import re
+
+from django.utils import timezone
 
 from objectives.models import Indicator, Target
-from objectives.plan_import.layout import layout_columns
-from objectives.plan_import.template import write_table
-from reporting.exports import plan_to_json
+from objectives.plan_import.layout import Column, layout_columns
+from objectives.plan_import.template import _cell, write_table
+from reporting.cells import neutralise
+from reporting.exports import plan_document, plan_to_json
 
 UNIT_ROLES = {"dipartimento": "area", "servizio": "servizio", "ufficio": "ufficio"}
 
@@ -83,3 +88,168 @@ def plan_to_xlsx(plan) -> bytes:
     document = plan_to_json(plan)
     rows = (row for objective in document["objectives"] for row in objective_rows(objective))
     return write_table(layout_columns(plan.years), rows, title=plan.title)
+
+
+# -- The plan's workbook: the whole plan (importable), a summary, one sheet per dipartimento --
+
+SHARE_HEADER = "Quota sul totale (%)"  # not "peso": the importer would read it as the weight
+PERCENT_FORMAT = "0.##%"
+WRAP_ROLES = {"title", "description", "indicator", "expected_result", "dup", "notes", "staff"}
+INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = INVALID_SHEET_CHARS.sub(" ", name).strip()[:28] or "Foglio"
+    title, n = base, 2
+    while title.lower() in taken:
+        title, n = f"{base[:25]} ({n})", n + 1
+    taken.add(title.lower())
+    return title
+
+
+class _Styles:
+    """The few cell styles of the workbook, made once (openpyxl shares equal styles)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.header_font = Font(bold=True)
+        self.header_fill = PatternFill("solid", fgColor="DDE6F0")
+        self.header_alignment = Alignment(wrap_text=True, vertical="top")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.border = Border(bottom=Side(style="thin", color="667788"))
+
+
+def _header(sheet, labels: list[str], styles: _Styles) -> list:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font, cell.fill = styles.header_font, styles.header_fill
+        cell.alignment, cell.border = styles.header_alignment, styles.border
+        cells.append(cell)
+    return cells
+
+
+def _table_sheet(workbook, title: str, columns: list[Column], rows: list[dict], styles, *, percent):
+    """One sheet in the canonical layout: styled and frozen header, autofilter, widths."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title)
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    sheet.append(_header(sheet, [c.header for c in columns], styles))
+    for row in rows:
+        values = []
+        for column in columns:
+            value = neutralise(_cell(row.get(column.role), column))
+            if column.role in percent and isinstance(value, int | float):
+                cell = WriteOnlyCell(sheet, value=value / 100)
+                cell.number_format = PERCENT_FORMAT
+                value = cell
+            elif isinstance(value, dt.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                value = cell
+            elif column.role in WRAP_ROLES and value:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.alignment = styles.wrap
+                value = cell
+            values.append(value)
+        sheet.append(values)
+    return sheet
+
+
+def _summary_sheet(workbook, plan, groups_rows, weight_groups_, styles) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
+    sheet = workbook.create_sheet("Riepilogo", 1)
+    for letter, width in zip("ABCDEF", (40, 34, 12, 12, 14, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    bold = styles.header_font
+    title = WriteOnlyCell(sheet, value=neutralise(f"{plan.ente.name} · {plan.title}"))
+    title.font = bold
+    sheet.append([title])
+    act = ""
+    if plan.approval_act_number or plan.approval_act_date:
+        act = "Delibera n. " + (plan.approval_act_number or "")
+        if plan.approval_act_date:
+            act += f" del {plan.approval_act_date:%d/%m/%Y}"
+    sheet.append([f"Anni {plan.first_year}-{plan.last_year} · stato: {plan.get_status_display()}"])
+    if act:
+        sheet.append([neutralise(act)])
+    sheet.append([f"Emesso il {timezone.localdate():%d/%m/%Y}"])
+    sheet.append([])
+    sheet.append(
+        _header(sheet, ["Dipartimento / Area", "Foglio", "Obiettivi", "Indicatori"], styles)
+    )
+    for name, sheet_title, objectives in groups_rows:
+        indicators = sum(len(o["indicators"]) for o in objectives)
+        sheet.append([neutralise(name), sheet_title, len(objectives), indicators])
+    sheet.append([])
+    labels = ["Responsabile", "Sezione", "Obiettivi", "Prerequisiti", "Somma dei pesi", "Esito"]
+    sheet.append(_header(sheet, labels, styles))
+    for group in sorted(weight_groups_.values(), key=lambda g: (g.person_name, g.key.section)):
+        total = WriteOnlyCell(sheet, value=float(group.total) / 100)
+        total.number_format = PERCENT_FORMAT
+        if not plan.weights_must_total_100:
+            total = float(group.total)
+        sheet.append(
+            [
+                neutralise(group.person_name),
+                group.section_label,
+                group.objectives,
+                group.prerequisites,
+                total,
+                "ok" if group.is_balanced else "da verificare: non somma 100%",
+            ]
+        )
+
+
+def plan_workbook(plan, *, only=None) -> bytes:
+    """The plan's workbook: sheet 1 the whole plan (or the filtered rows) in the importer's
+    layout, so the file imports back; then a summary; then one sheet per dipartimento/area.
+
+    Weights of a plan in percentages and every share are numbers formatted as percent; targets
+    have their own columns per year; every text cell is neutralised against formulas.
+    """
+    from openpyxl import Workbook
+
+    from objectives.plan_table import dipartimento_of
+    from objectives.weights import weight_groups
+
+    document, objectives = plan_document(plan, only=only)
+    columns = layout_columns(plan.years)
+    at = next(i for i, c in enumerate(columns) if c.role == "weight_text") + 1
+    columns.insert(at, Column("weight_share", SHARE_HEADER, number=True, width=10))
+    percent = {"weight_share"} | ({"weight"} if plan.weights_must_total_100 else set())
+    grouped: dict[str, list[dict]] = {}
+    for objective, data in zip(objectives, document["objectives"], strict=True):
+        grouped.setdefault(dipartimento_of(objective), []).append(data)
+
+    def rows_of(items: list[dict]) -> list[dict]:
+        rows = []
+        for data in items:
+            obj_rows = objective_rows(data)
+            obj_rows[0]["weight_share"] = data["weight_share"]
+            rows.extend(obj_rows)
+        return rows
+
+    workbook = Workbook(write_only=True)
+    styles = _Styles()
+    all_rows = rows_of(document["objectives"])
+    _table_sheet(workbook, "Piano", columns, all_rows, styles, percent=percent)
+    taken = {"piano", "riepilogo"}
+    sheets = []
+    for name, items in grouped.items():
+        title = _sheet_title(name, taken)
+        sheets.append((name, title, items))
+        _table_sheet(workbook, title, columns, rows_of(items), styles, percent=percent)
+    _summary_sheet(workbook, plan, sheets, weight_groups([plan.pk]), styles)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
