@@ -11,7 +11,9 @@ NUMERIC = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
 class PlanTable(tables.Table):
     ente = tables.Column(accessor="ente__name", verbose_name=_("Ente"))
-    title = tables.Column(verbose_name=_("Piano"))
+    title = tables.Column(
+        verbose_name=_("Piano"), linkify=("objectives:plan_detail", [tables.A("pk")])
+    )
     years = tables.TemplateColumn(
         "{{ record.first_year }}–{{ record.last_year }}",
         verbose_name=_("Anni"),

@@ -1,14 +1,18 @@
 """Exports of a plan: pure functions from the database to a document."""
 
+import json
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from objectives.models import Objective, OrgUnit, Plan
 from objectives.plan_import import SCHEMA, UNIT_KIND_RANK
+from objectives.plan_table import plan_columns, plan_rows
+from objectives.selectors import plan_objectives as page_objectives
 from objectives.weights import weight_groups, weight_share
 from organisation.models import Assignment
 from reporting.selectors import plan_objectives
+from reporting.tabular import Field, rows_to_csv
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -146,3 +150,18 @@ def plan_document(
         "objectives": [_objective(objective, groups, with_progress) for objective in objectives],
     }
     return document, objectives
+
+
+def plan_to_json_bytes(plan: Plan, *, only: QuerySet[Objective] | None = None) -> bytes:
+    document = plan_to_json(plan, only=only)
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def plan_fields(plan: Plan) -> list[Field]:
+    return [Field(c.key, c.header, c.kind) for c in plan_columns(plan)]
+
+
+def plan_to_csv(plan: Plan, objectives: QuerySet[Objective] | None = None) -> bytes:
+    """The plan's table (the seeds' columns, one row per objective) as CSV."""
+    objectives = page_objectives(plan) if objectives is None else objectives
+    return rows_to_csv(plan_fields(plan), plan_rows(plan, objectives))

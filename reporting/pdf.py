@@ -93,3 +93,23 @@ def plan_to_pdf(
     if progress:
         progress(20)
     return render_pdf("reporting/plan_pdf.html", context, progress=progress)
+
+
+def list_to_pdf(title: str, fields, rows: list[dict]) -> PdfDocument:
+    """A filtered list (a few hundred rows at most) in its own columns, landscape A4."""
+    context = {
+        "title": title,
+        "paper": PAPERS["A4"],
+        "fields": fields,
+        "rows": [
+            [
+                (format_percent(row[f.key]), "num")
+                if f.kind == "percent"
+                else (row[f.key] or "", "lines")
+                for f in fields
+            ]
+            for row in rows
+        ],
+        "issued": timezone.localdate(),
+    }
+    return render_pdf("reporting/list_pdf.html", context)
