@@ -223,7 +223,10 @@ def plan_workbook(plan, *, only=None) -> bytes:
     from objectives.weights import weight_groups
 
     document, objectives = plan_document(plan, only=only)
-    columns = layout_columns(plan.years)
+    # The first sheet has exactly the importer's columns (an unknown header would make it read
+    # the sheet as a foreign table); the dipartimento sheets add each objective's share.
+    layout = layout_columns(plan.years)
+    columns = list(layout)
     at = next(i for i, c in enumerate(columns) if c.role == "weight_text") + 1
     columns.insert(at, Column("weight_share", SHARE_HEADER, number=True, width=10))
     percent = {"weight_share"} | ({"weight"} if plan.weights_must_total_100 else set())
@@ -242,7 +245,7 @@ def plan_workbook(plan, *, only=None) -> bytes:
     workbook = Workbook(write_only=True)
     styles = _Styles()
     all_rows = rows_of(document["objectives"])
-    _table_sheet(workbook, "Piano", columns, all_rows, styles, percent=percent)
+    _table_sheet(workbook, "Piano", layout, all_rows, styles, percent=percent)
     taken = {"piano", "riepilogo"}
     sheets = []
     for name, items in grouped.items():
