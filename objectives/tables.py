@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 
 from objectives.models import Plan
 from piao.formatting import format_percent
@@ -205,6 +206,14 @@ class ImportPreviewTable(tables.Table):
 
 
 LINES = {"td": {"class": "piao-lines small"}}
+
+
+class LazyRowsData(TableListData):
+    """Table data that builds only the rows of the page shown (django-tables2 would otherwise
+    make a list of every row): one COUNT and one slice of the queryset."""
+
+    def __init__(self, rows) -> None:
+        self.data = rows
 
 
 class ObjectiveTable(tables.Table):

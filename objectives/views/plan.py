@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 from objectives import selectors
 from objectives.filters import ObjectiveFilter
 from objectives.plan_table import LazyPlanRows
-from objectives.tables import ObjectiveTable
+from objectives.tables import LazyRowsData, ObjectiveTable
 
 PER_PAGE = 50
 FORMATS = ("pdf", "xlsx", "csv", "json")
@@ -33,7 +33,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response.status_code = 400
         return response
-    table = ObjectiveTable(LazyPlanRows(plan, objective_filter.qs), years=plan.years)
+    table = ObjectiveTable(LazyRowsData(LazyPlanRows(plan, objective_filter.qs)), years=plan.years)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
