@@ -6,6 +6,7 @@ open-data export says.
 """
 
 import datetime as dt
+import functools
 import io
 import re
 
@@ -24,7 +25,9 @@ def _date(value: str | None):
     return dt.date.fromisoformat(value) if value else None
 
 
+@functools.cache
 def _label(choices, value: str | None) -> str:
+    # Cached: a translated label costs a lookup, and a large plan repeats a handful of them.
     return str(choices(value).label) if value else ""
 
 
@@ -94,7 +97,19 @@ def plan_to_xlsx(plan) -> bytes:
 
 SHARE_HEADER = "Quota sul totale (%)"  # not "peso": the importer would read it as the weight
 PERCENT_FORMAT = "0.##%"
-WRAP_ROLES = {"title", "description", "indicator", "expected_result", "dup", "notes", "staff"}
+WRAP_ROLES = {
+    "title",
+    "description",
+    "indicator",
+    "indicators",
+    "baseline",
+    "expected_result",
+    "dup",
+    "notes",
+    "staff",
+    "servizio",
+    "ufficio",
+}
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -132,8 +147,8 @@ def _header(sheet, labels: list[str], styles: _Styles) -> list:
     return cells
 
 
-def _table_sheet(workbook, title: str, columns: list[Column], rows: list[dict], styles, *, percent):
-    """One sheet in the canonical layout: styled and frozen header, autofilter, widths."""
+def _table_sheet(workbook, title: str, columns: list[Column], rows, styles, *, percent):
+    """One sheet: styled and frozen header, autofilter, widths, wrapped text, percentages."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
@@ -141,9 +156,10 @@ def _table_sheet(workbook, title: str, columns: list[Column], rows: list[dict], 
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     sheet.append(_header(sheet, [c.header for c in columns], styles))
+    count = 0
     for row in rows:
+        count += 1
         values = []
         for column in columns:
             value = neutralise(_cell(row.get(column.role), column))
@@ -161,6 +177,8 @@ def _table_sheet(workbook, title: str, columns: list[Column], rows: list[dict], 
                 value = cell
             values.append(value)
         sheet.append(values)
+    # Written when the workbook is saved, after the rows: the range can be known by now.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return sheet
 
 
@@ -188,7 +206,7 @@ def _summary_sheet(workbook, plan, groups_rows, weight_groups_, styles) -> None:
         _header(sheet, ["Dipartimento / Area", "Foglio", "Obiettivi", "Indicatori"], styles)
     )
     for name, sheet_title, objectives in groups_rows:
-        indicators = sum(len(o["indicators"]) for o in objectives)
+        indicators = sum(row["n_indicators"] for row in objectives)
         sheet.append([neutralise(name), sheet_title, len(objectives), indicators])
     sheet.append([])
     labels = ["Responsabile", "Sezione", "Obiettivi", "Prerequisiti", "Somma dei pesi", "Esito"]
@@ -212,47 +230,47 @@ def _summary_sheet(workbook, plan, groups_rows, weight_groups_, styles) -> None:
 
 def plan_workbook(plan, *, only=None) -> bytes:
     """The plan's workbook: sheet 1 the whole plan (or the filtered rows) in the importer's
-    layout, so the file imports back; then a summary; then one sheet per dipartimento/area.
+    layout, so the file imports back; then a summary; then one sheet per dipartimento/area in
+    the seeds' columns of the PDF (objectives.plan_table), one row per objective.
 
     Weights of a plan in percentages and every share are numbers formatted as percent; targets
     have their own columns per year; every text cell is neutralised against formulas.
     """
     from openpyxl import Workbook
 
-    from objectives.plan_table import dipartimento_of
+    from objectives.plan_table import dipartimento_of, objective_row, plan_columns
     from objectives.weights import weight_groups
 
     document, objectives = plan_document(plan, only=only)
-    # The first sheet has exactly the importer's columns (an unknown header would make it read
-    # the sheet as a foreign table); the dipartimento sheets add each objective's share.
+    groups = weight_groups([plan.pk])
+    # The first sheet has exactly the importer's columns: an unknown header would make it read
+    # the sheet as a foreign table.
     layout = layout_columns(plan.years)
-    columns = list(layout)
-    at = next(i for i, c in enumerate(columns) if c.role == "weight_text") + 1
-    columns.insert(at, Column("weight_share", SHARE_HEADER, number=True, width=10))
     percent = {"weight_share"} | ({"weight"} if plan.weights_must_total_100 else set())
-    grouped: dict[str, list[dict]] = {}
-    for objective, data in zip(objectives, document["objectives"], strict=True):
-        grouped.setdefault(dipartimento_of(objective), []).append(data)
-
-    def rows_of(items: list[dict]) -> list[dict]:
-        rows = []
-        for data in items:
-            obj_rows = objective_rows(data)
-            obj_rows[0]["weight_share"] = data["weight_share"]
-            rows.extend(obj_rows)
-        return rows
-
     workbook = Workbook(write_only=True)
     styles = _Styles()
-    all_rows = rows_of(document["objectives"])
-    _table_sheet(workbook, "Piano", layout, all_rows, styles, percent=percent)
+    rows = (row for data in document["objectives"] for row in objective_rows(data))
+    _table_sheet(workbook, "Piano", layout, rows, styles, percent=percent)
+
+    columns = []
+    for column in plan_columns(plan):
+        number = column.kind != "text" or column.key == "weight"
+        columns.append(Column(column.key, column.header, number, column.width + 4))
+        if column.key == "weight":
+            columns.append(Column("weight_text", "Peso come scritto", width=14))
+    grouped: dict[str, list[dict]] = {}
+    for objective, data in zip(objectives, document["objectives"], strict=True):
+        row = objective_row(objective, plan, groups)
+        row |= {"weight": objective.weight, "weight_text": objective.weight_text}
+        row["n_indicators"] = len(data["indicators"])
+        grouped.setdefault(dipartimento_of(objective), []).append(row)
     taken = {"piano", "riepilogo"}
     sheets = []
     for name, items in grouped.items():
         title = _sheet_title(name, taken)
         sheets.append((name, title, items))
-        _table_sheet(workbook, title, columns, rows_of(items), styles, percent=percent)
-    _summary_sheet(workbook, plan, sheets, weight_groups([plan.pk]), styles)
+        _table_sheet(workbook, title, columns, items, styles, percent=percent)
+    _summary_sheet(workbook, plan, sheets, groups, styles)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
