@@ -18,23 +18,34 @@ from pathlib import Path
 
 from bench.__main__ import ROOT, emit, timed
 
+# Runs a script and reports its own peak memory (VmHWM): a forked child's ru_maxrss would count
+# the benchmark process it was forked from, which Linux carries over across exec.
+PEAK_WRAPPER = """
+import runpy, sys
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+finally:
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM"))
+    print(f"PEAK_KB {peak}", file=sys.stderr)
+"""
+
 
 def _child(command: list[str]) -> tuple[float, float, str]:
     """Run a command; (seconds, peak resident MB of that process, its output)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = process.stdout.read().decode()
-    err = process.stderr.read().decode()
-    _pid, status, usage = os.wait4(process.pid, 0)
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{command} failed: {err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, out
+    if result.returncode != 0:
+        raise RuntimeError(f"{command} failed: {result.stderr[-2000:]}")
+    peak = re.search(r"PEAK_KB (\d+)", result.stderr)
+    return seconds, int(peak.group(1)) / 1024 if peak else float("nan"), result.stdout
 
 
 def _export(plan_id: int, fmt: str, output: Path) -> tuple[float, float, str]:
-    command = [sys.executable, str(ROOT / "manage.py"), "export_plan", str(plan_id)]
+    command = [sys.executable, "-c", PEAK_WRAPPER, str(ROOT / "manage.py"), "export_plan"]
+    command.append(str(plan_id))
     return _child([*command, "--format", fmt, "--output", str(output)])
 
 
@@ -86,9 +97,8 @@ def export_figures() -> None:
             str(folder),
             str(workbook),
         ]
-        office_seconds, office_peak, _out = _child(command)
+        office_seconds, _peak, _out = _child(command)
         emit(f"libreoffice_pdf_{size}", office_seconds, "s")
-        emit(f"libreoffice_pdf_{size}_peak", office_peak, "MB")
         emit(f"pdf_{size}_vs_libreoffice", seconds / office_seconds, "ratio")
     if len(pdf_seconds) >= 2:
         small, large = min(pdf_seconds), max(pdf_seconds)
