@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.dashboards import dashboard_figures
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -180,6 +182,7 @@ def main() -> None:
         emit(f"admin_plan_change_{size}_p50", median, "ms")
         emit(f"admin_plan_change_{size}_p95", p95, "ms")
         cycle_pages(plan, size)
+        dashboard_figures(plan, size)
     median, p95 = server_times(client, "/")
     emit("home_p50", median, "ms")
     emit("home_p95", p95, "ms")

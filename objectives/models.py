@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from objectives.scoring_rules import default_scoring_rules, validate_scoring_rules
 from organisation.models import Ente, OrgUnit, Person
 
 PERCENT_MAX_DIGITS = 7
@@ -106,6 +107,18 @@ class Plan(models.Model):
             'Per esempio {"1": 1, "2": 2}: la categoria "2 - rilevante strategico" vale 2.'
         ),
     )
+    scoring_rules = models.JSONField(
+        _("regole di punteggio (SMVP)"),
+        default=default_scoring_rules,
+        blank=True,
+        validators=[validate_scoring_rules],
+        help_text=_(
+            "Fasce di raggiungimento, soglia di rischio, prerequisiti, fasce della retribuzione "
+            "di risultato: vedi objectives/scoring_rules.py."
+        ),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("piano")

@@ -99,3 +99,8 @@ def can_review_queue(user: AbstractBaseUser) -> bool:
 
 def can_validation_queue(user: AbstractBaseUser) -> bool:
     return user.is_authenticated and user.memberships.filter(role=Role.NDV).exists()
+
+
+def can_edit_scoring_rules(user: AbstractBaseUser, ente_id: int) -> bool:
+    """The plan's scoring rules (SMVP) are the controllo di gestione's to keep."""
+    return role_in(user, ente_id) == Role.CONTROLLO

@@ -23,6 +23,7 @@ from objectives.models import (
     Measurement,
     MonitoringPeriod,
     Objective,
+    Plan,
     Progress,
     ProgressEvent,
 )
@@ -462,3 +463,49 @@ def progress_start(*, objective: Objective, period: MonitoringPeriod, acting_use
         if permissions.is_responsible(acting_user, progress):
             return progress
     raise PermissionDenied
+
+
+def _objectives_reweigh(plan) -> int:
+    """Give every objective weighed by category the points its category now has; returns how
+    many changed (each change kept in the objective's history)."""
+    from simple_history.utils import bulk_update_with_history
+
+    from objectives.plan_import.values import learn_category_words, parse_weight
+
+    objectives = list(Objective.objects.filter(plan=plan).exclude(weight_text=""))
+    words = learn_category_words(o.weight_text for o in objectives)
+    categories = {k: Decimal(str(v)) for k, v in plan.weight_categories.items()}
+    changed = []
+    for objective in objectives:
+        parsed = parse_weight(objective.weight_text, categories, words)
+        if parsed.kind == "category" and parsed.points != objective.weight:
+            objective.weight = parsed.points
+            changed.append(objective)
+    bulk_update_with_history(changed, Objective, ["weight"], batch_size=500)
+    return len(changed)
+
+
+@transaction.atomic
+def plan_scoring_rules_update(
+    *,
+    plan_id: int,
+    acting_user,
+    achievement_cap: Decimal,
+    weight_categories: dict,
+    scoring_rules: dict,
+) -> tuple[Plan, int]:
+    """Change the plan's scoring rules (SMVP); scores follow at once, as they are computed when
+    read. A new category mapping re-weighs the objectives weighed by category. The change is
+    kept in the plan's history; returns the plan and how many objectives were re-weighed."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    if not permissions.can_edit_scoring_rules(acting_user, plan.ente_id):
+        raise PermissionDenied
+    categories_changed = plan.weight_categories != weight_categories
+    plan.achievement_cap = achievement_cap
+    plan.weight_categories = weight_categories
+    plan.scoring_rules = scoring_rules
+    plan.full_clean()
+    plan._history_user = acting_user
+    plan._change_reason = _("Regole di punteggio aggiornate")
+    plan.save()
+    return plan, _objectives_reweigh(plan) if categories_changed else 0

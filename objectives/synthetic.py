@@ -1,11 +1,19 @@
-"""Synthetic entes with realistic plans, for benchmarks (never for the demo)."""
+"""Synthetic entes with realistic plans and progress, for benchmarks (never for the demo)."""
 
 import random
 from decimal import Decimal
 
 from django.db import transaction
 
-from objectives.models import Indicator, Objective, Plan, Programma, Target
+from objectives.models import (
+    Indicator,
+    MonitoringPeriod,
+    Objective,
+    Plan,
+    Programma,
+    Progress,
+    Target,
+)
 from organisation.models import Assignment, Ente, OrgUnit, Person
 
 DIPARTIMENTI = ["Affari generali", "Servizi finanziari", "Territorio", "Servizi alla persona"]
@@ -100,3 +108,68 @@ def make_synthetic_ente(index: int, objectives: int, *, seed: int = 0) -> Plan:
             )
     Target.objects.bulk_create(targets, batch_size=1000)
     return plan
+
+
+# Share of reports in each state, per period: (status, share, has computed, has declared,
+# has validated). What a comune looks like in December: June mostly settled, December half way.
+PROGRESS_MIX = {
+    "30/06/2024": [
+        ("validato", 0.6, True, True, True),
+        ("verificato", 0.15, True, True, False),
+        ("inviato", 0.1, True, True, False),
+        ("bozza", 0.15, False, False, False),
+    ],
+    "31/12/2024": [
+        ("validato", 0.25, True, True, True),
+        ("verificato", 0.2, True, True, False),
+        ("inviato", 0.2, True, True, False),
+        ("bozza", 0.35, True, False, False),
+    ],
+}
+
+
+@transaction.atomic
+def make_synthetic_progress(plan: Plan, *, seed: int = 0) -> list[MonitoringPeriod]:
+    """Two monitoring periods of the plan (30/06 closed, 31/12 open) with reports in every
+    state: validated, verified, submitted, late drafts, some at risk."""
+    import datetime as dt
+
+    from objectives.services import progress_rows_ensure
+
+    rng = random.Random(seed * 7_919 + plan.pk)
+    periods = []
+    for name, (reference, due, is_open) in {
+        "30/06/2024": (dt.date(2024, 6, 30), dt.date(2024, 7, 31), False),
+        "31/12/2024": (dt.date(2024, 12, 31), dt.date(2025, 1, 31), True),
+    }.items():
+        period, _created = MonitoringPeriod.objects.get_or_create(
+            ente=plan.ente,
+            plan=plan,
+            name=name,
+            defaults={"reference_date": reference, "due_date": due, "is_open": is_open},
+        )
+        progress_rows_ensure(period=period)
+        rows = list(Progress.objects.filter(period=period).order_by("pk"))
+        rng.shuffle(rows)
+        start = 0
+        for status, share, computed, declared, validated in PROGRESS_MIX[name]:
+            chunk = rows[start : start + round(len(rows) * share)]
+            start += len(chunk)
+            for progress in chunk:
+                value = Decimal(rng.choice([35, 55, 70, 80, 90, 95, 100, 100, 110]))
+                progress.status = status
+                progress.computed_achievement = value if computed else None
+                progress.declared_achievement = min(value + 5, Decimal(100)) if declared else None
+                progress.validated_achievement = min(value, Decimal(100)) if validated else None
+        Progress.objects.bulk_update(
+            rows,
+            [
+                "status",
+                "computed_achievement",
+                "declared_achievement",
+                "validated_achievement",
+            ],
+            batch_size=500,
+        )
+        periods.append(period)
+    return periods

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from reporting import opendata, views
+from reporting import dashboard_views, opendata, views
 
 app_name = "reporting"
 
 urlpatterns: list = [
+    *dashboard_views.urlpatterns,
     path("piano/<int:pk>/esporta/<str:fmt>/", views.plan_export, name="plan_export"),
     path("piano/<int:pk>/esportazioni/", views.export_job_list, name="export_job_list"),
     path("piano/<int:pk>/esportazioni/avvia/", views.export_job_start, name="export_job_start"),

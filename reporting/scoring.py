@@ -1,0 +1,876 @@
+"""Scores of a plan in a monitoring period: objectives, responsibles, units, programmes, the ente.
+
+The one place where piao turns achievements into scores. It reads objectives and organisation
+and writes nothing. Every figure is computed at read time from the plan's current scoring rules
+(objectives/scoring_rules.py), so a change of the rules shows at once everywhere.
+
+Rules, in the order they apply to one progress report (one objective, one responsible, one
+period):
+
+1. **Achievement** = the NdV's validated % if there is one, else the declared % once the report
+   has been submitted (a draft's declared figure is not yet a declaration), else the computed %.
+   Its **source** is "validated", "declared" or "computed" (`Source`); none: not yet measured.
+2. **Cap**: the achievement is capped at `plan.achievement_cap` (100 unless the SMVP says
+   otherwise).
+3. **Band**: the capped achievement falls in one of the rules' bands, which gives the **score**
+   that counts (a fixed figure, or the achievement itself when the band is proportional).
+4. **Responsible in a weight group** (plan + responsible + section, objectives.weights): the
+   weighted mean of the scores by each objective's share of the group. A cross-cutting
+   objective has one report per assignee and counts in each assignee's group separately.
+   Objectives without an achievement are left out ("score so far") or count zero, as the rules
+   say (`unreported`). Pre-requisites ("X", no weight) carry no points; with the rule `gate`,
+   one that was measured below `prerequisite_met_at` zeroes the group's score.
+5. **Aggregates** (dipartimento, DUP programme and mission, the ente): the weighted mean of the
+   same scores, each report weighing its share of its own group, so that groups in points and
+   groups in percentages weigh alike; a gated group's reports count zero there too. An
+   objective's dipartimento is its org unit of kind dipartimento (the first by code), else the
+   dipartimento its responsible is assigned to.
+6. **Pay band**: a responsible's score in a group falls in one of the rules' pay bands (share of
+   the result pay).
+
+Public API (stable: extend, don't rename):
+
+- `Source`: the three sources of an achievement, with Italian labels.
+- `Rules.for_plan(plan) -> Rules`: the plan's rules; `rules.apply(achievement) -> (score, Band)`,
+  `rules.pay_band_for(score) -> PayBand | None`.
+- `achievement_of(progress) -> Achievement`: value and source of one Progress, in Python.
+- `Scope(dipartimento_id=, missione_id=, programma_id=, section=, responsible_id=)`: which reports
+  count (None = all); a `Scope` also names one figure to explain (see `explain`).
+- `scored_progress(plan, period, scope=None) -> QuerySet[Progress]`: the period's reports
+  annotated in SQL with `achievement`, `achievement_source` (and its Italian `source_label`,
+  `status_label`), `capped`, `score` and `dipartimento_id`; `objective`, `responsible`,
+  `period` selected.
+- `plan_scores(plan, period, scope=None) -> PlanScores`: every figure of a dashboard in a fixed
+  number of queries (5, whatever the plan's size): `.ente` (`Score`), `.responsibles`
+  (`[ResponsibleScore]`, one per weight group), `.dipartimenti`, `.programmi`, `.missioni`
+  (`[GroupScore]`), `.rules`.
+- `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
+  one aggregate over all periods (6 queries).
+- `explain(plan, period, scope) -> Explanation`: one figure and the parts it is made of
+  (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
+  contribution), whose contributions add up to the figure.
+- `trend(plan, scope=None) -> [PeriodScore]`: the ente's (or the scope's) score in every period.
+- `late_progress(plan, period, today=None)`, `at_risk_progress(plan, period, scope=None)`:
+  reports of an overdue period still in draft; reports whose achievement is under the plan's
+  at-risk threshold.
+
+`Score.value` is a Decimal percent with two decimals, or None when nothing could be scored.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
+
+from objectives.models import MonitoringPeriod, Objective, Plan, Progress
+from objectives.scoring_rules import PREREQUISITE_RULES, UNREPORTED_RULES, with_defaults
+from objectives.weights import GroupKey, weight_groups
+from organisation.models import Assignment, OrgUnit
+from piao.formatting import format_percent
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+Status = Progress.Status
+SUBMITTED = [Status.INVIATO, Status.VERIFICATO, Status.VALIDATO]
+VERIFIED = [Status.VERIFICATO, Status.VALIDATO]
+NO_KEY = 0  # the key of "no dipartimento" / "no programme" rows
+
+
+class Source:
+    """Where an objective's achievement comes from."""
+
+    VALIDATED = "validated"
+    DECLARED = "declared"
+    COMPUTED = "computed"
+    LABELS = {
+        VALIDATED: "validato NdV",
+        DECLARED: "dichiarato",
+        COMPUTED: "calcolato",
+        None: "non misurato",
+    }
+
+    @classmethod
+    def label(cls, source: str | None) -> str:
+        return cls.LABELS[source]
+
+
+def _dec(value) -> Decimal:
+    """A database number (float or Decimal) as a Decimal with six decimals."""
+    if value is None:
+        return ZERO
+    return Decimal(f"{float(value):.6f}")
+
+
+def _percent(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    """An achievement band: from `min` up to the next band's min; a fixed score or proportional."""
+
+    min: Decimal
+    upto: Decimal | None
+    score: Decimal | None
+    proportional: bool
+    label: str = ""
+
+    @property
+    def text(self) -> str:
+        span = (
+            f"da {format_percent(self.min)} a meno di {format_percent(self.upto)}"
+            if self.upto is not None
+            else f"da {format_percent(self.min)} in su"
+        )
+        outcome = "proporzionale" if self.proportional else f"vale {format_percent(self.score)}"
+        name = f"{self.label}: " if self.label else ""
+        return f"{name}{span}, {outcome}"
+
+
+@dataclass(frozen=True)
+class PayBand:
+    """A pay band: a responsible's score from `min` gives `share` % of the result pay."""
+
+    min: Decimal
+    share: Decimal
+    label: str = ""
+
+    @property
+    def text(self) -> str:
+        name = f"fascia {self.label}" if self.label else "fascia"
+        return f"{name} (da {format_percent(self.min)}): {format_percent(self.share)} del risultato"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The plan's scoring rules, parsed once (see objectives/scoring_rules.py)."""
+
+    cap: Decimal
+    bands: tuple[Band, ...]
+    at_risk_below: Decimal
+    prerequisites: str
+    prerequisite_met_at: Decimal
+    unreported: str
+    pay_bands: tuple[PayBand, ...]
+    weight_categories: dict
+
+    @classmethod
+    def for_plan(cls, plan: Plan) -> "Rules":
+        raw = with_defaults(plan.scoring_rules)
+        mins = [Decimal(str(b["min"])) for b in raw["bands"]]
+        bands = tuple(
+            Band(
+                min=mins[i],
+                upto=mins[i + 1] if i + 1 < len(mins) else None,
+                score=None if b.get("proportional") else Decimal(str(b["score"])),
+                proportional=bool(b.get("proportional")),
+                label=b.get("label", ""),
+            )
+            for i, b in enumerate(raw["bands"])
+        )
+        pay = tuple(
+            PayBand(Decimal(str(b["min"])), Decimal(str(b["share"])), b.get("label", ""))
+            for b in raw["pay_bands"]
+        )
+        return cls(
+            cap=Decimal(plan.achievement_cap),
+            bands=bands,
+            at_risk_below=Decimal(str(raw["at_risk_below"])),
+            prerequisites=raw["prerequisites"],
+            prerequisite_met_at=Decimal(str(raw["prerequisite_met_at"])),
+            unreported=raw["unreported"],
+            pay_bands=pay,
+            weight_categories=dict(plan.weight_categories or {}),
+        )
+
+    @property
+    def prerequisites_text(self) -> str:
+        return PREREQUISITE_RULES[self.prerequisites]
+
+    @property
+    def unreported_text(self) -> str:
+        return UNREPORTED_RULES[self.unreported]
+
+    def capped(self, achievement: Decimal) -> Decimal:
+        return min(achievement, self.cap)
+
+    def band_for(self, capped: Decimal) -> Band:
+        return next(b for b in reversed(self.bands) if capped >= b.min or b is self.bands[0])
+
+    def apply(self, achievement: Decimal) -> tuple[Decimal, Band]:
+        """The score that counts for an achievement, and the band that gave it."""
+        capped = self.capped(achievement)
+        band = self.band_for(capped)
+        return (capped if band.proportional else band.score), band
+
+    def pay_band_for(self, score: Decimal | None) -> PayBand | None:
+        if score is None:
+            return None
+        return next((b for b in reversed(self.pay_bands) if score >= b.min), self.pay_bands[0])
+
+    def prerequisite_met(self, achievement: Decimal) -> bool:
+        return self.capped(achievement) >= self.prerequisite_met_at
+
+    # SQL twins of the rules above, so that aggregates are computed in the database.
+
+    def capped_sql(self, achievement):
+        cap = Value(float(self.cap), output_field=FloatField())
+        return Case(When(GreaterThan(achievement, cap), then=cap), default=achievement)
+
+    def score_sql(self, achievement):
+        capped = self.capped_sql(achievement)
+        whens = []
+        for band in self.bands[:-1]:
+            value = capped if band.proportional else Value(float(band.score))
+            whens.append(When(LessThan(capped, Value(float(band.upto))), then=value))
+        last = self.bands[-1]
+        default = capped if last.proportional else Value(float(last.score))
+        if not whens:
+            return default
+        return Case(*whens, default=default, output_field=FloatField())
+
+
+# -- one objective --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Achievement:
+    value: Decimal | None
+    source: str | None
+
+    @property
+    def source_label(self) -> str:
+        return Source.label(self.source)
+
+
+def achievement_of(progress: Progress) -> Achievement:
+    """The achievement of one report that scores, and where it comes from."""
+    if progress.validated_achievement is not None:
+        return Achievement(progress.validated_achievement, Source.VALIDATED)
+    if progress.declared_achievement is not None and progress.status in SUBMITTED:
+        return Achievement(progress.declared_achievement, Source.DECLARED)
+    if progress.computed_achievement is not None:
+        return Achievement(progress.computed_achievement, Source.COMPUTED)
+    return Achievement(None, None)
+
+
+def _achievement_sql():
+    declared = Case(
+        When(status__in=SUBMITTED, then=F("declared_achievement")),
+        default=None,
+    )
+    value = Coalesce(F("validated_achievement"), declared, F("computed_achievement"))
+    source = Case(
+        When(validated_achievement__isnull=False, then=Value(Source.VALIDATED)),
+        When(
+            Q(declared_achievement__isnull=False, status__in=SUBMITTED),
+            then=Value(Source.DECLARED),
+        ),
+        When(computed_achievement__isnull=False, then=Value(Source.COMPUTED)),
+        default=None,
+    )
+    return Cast(value, FloatField()), source
+
+
+PREREQUISITE = Q(objective__weight__isnull=True, objective__weight_text__iexact="X")
+WEIGHTED = Q(objective__weight__isnull=False)
+
+
+def _dipartimento_sql():
+    through = Objective.org_units.through
+    of_objective = (
+        through.objects.filter(
+            objective_id=OuterRef("objective_id"), orgunit__kind=OrgUnit.Kind.DIPARTIMENTO
+        )
+        .order_by("orgunit__code", "orgunit_id")
+        .values("orgunit_id")[:1]
+    )
+    of_person = (
+        Assignment.objects.filter(
+            person_id=OuterRef("responsible_id"), unit__kind=OrgUnit.Kind.DIPARTIMENTO
+        )
+        .order_by("unit__code", "unit_id")
+        .values("unit_id")[:1]
+    )
+    return Coalesce(Subquery(of_objective), Subquery(of_person))
+
+
+# -- scope ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which reports count; every field None means all. `NO_KEY` (0) selects "none" rows."""
+
+    dipartimento_id: int | None = None
+    missione_id: int | None = None
+    programma_id: int | None = None
+    section: str | None = None
+    responsible_id: int | None = None
+
+    def q(self) -> Q:
+        q = Q()
+        if self.dipartimento_id is not None:
+            q &= (
+                Q(dipartimento_id__isnull=True)
+                if self.dipartimento_id == NO_KEY
+                else Q(dipartimento_id=self.dipartimento_id)
+            )
+        if self.programma_id is not None:
+            q &= (
+                Q(objective__programma__isnull=True)
+                if self.programma_id == NO_KEY
+                else Q(objective__programma_id=self.programma_id)
+            )
+        if self.missione_id is not None:
+            q &= (
+                Q(objective__programma__isnull=True)
+                if self.missione_id == NO_KEY
+                else Q(objective__programma__missione_id=self.missione_id)
+            )
+        if self.section is not None:
+            q &= Q(objective__section=self.section)
+        if self.responsible_id is not None:
+            q &= Q(responsible_id=self.responsible_id)
+        return q
+
+    def narrower(self, **fields) -> "Scope":
+        return Scope(**(self.__dict__ | fields))
+
+
+def _base(plan: Plan, periods: Q, scope: Scope | None) -> QuerySet[Progress]:
+    queryset = Progress.objects.filter(periods, ente_id=plan.ente_id, objective__plan=plan)
+    queryset = queryset.annotate(dipartimento_id=_dipartimento_sql())
+    return queryset.filter(scope.q()) if scope else queryset
+
+
+def scored_progress(
+    plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
+) -> QuerySet[Progress]:
+    """The period's reports with achievement, source, capped and score annotated in SQL."""
+    rules = Rules.for_plan(plan)
+    achievement, source = _achievement_sql()
+    labels = [
+        When(achievement_source=key, then=Value(label))
+        for key, label in Source.LABELS.items()
+        if key
+    ]
+    statuses = [When(status=key, then=Value(str(label))) for key, label in Status.choices]
+    return (
+        _base(plan, Q(period=period), scope)
+        .annotate(
+            achievement=achievement,
+            achievement_source=source,
+            source_label=Case(*labels, default=Value(Source.LABELS[None])),
+            status_label=Case(*statuses, default=F("status")),
+            capped=rules.capped_sql(achievement),
+            score=rules.score_sql(achievement),
+        )
+        .select_related("objective", "responsible", "period")
+    )
+
+
+# -- figures --------------------------------------------------------------------------------
+
+
+@dataclass
+class Score:
+    """A weighted achievement and what it is made of, in counts and weight shares.
+
+    Weights are shares: each report weighs its objective's percent share of its weight group.
+    `weight_total` sums the weighted reports in scope, `weight_measured` those with an
+    achievement, `weight_counted` those in the denominator (the measured ones, or all of them
+    when the rules count unreported objectives as zero).
+    """
+
+    value: Decimal | None = None
+    weight_total: Decimal = ZERO
+    weight_measured: Decimal = ZERO
+    weight_counted: Decimal = ZERO
+    reports: int = 0
+    reported: int = 0
+    verified: int = 0
+    validated: int = 0
+    measured: int = 0
+    at_risk: int = 0
+    prerequisites: int = 0
+    prerequisites_unmet: int = 0
+    gated: bool = False
+    pay_band: PayBand | None = None
+    weighted_score: Decimal = ZERO  # the numerator: sum of share x score
+
+    @property
+    def coverage(self) -> Decimal | None:
+        """The share of the weight in scope that has an achievement (percent)."""
+        if not self.weight_total:
+            return None
+        return _percent(self.weight_measured / self.weight_total * HUNDRED)
+
+    @property
+    def drafts(self) -> int:
+        return self.reports - self.reported
+
+    def share(self, part: int) -> Decimal | None:
+        """`part` reports as a percent of the reports in scope."""
+        return _percent(Decimal(part) / self.reports * HUNDRED) if self.reports else None
+
+
+@dataclass
+class ResponsibleScore:
+    """A responsible's score in one weight group (plan + responsible + section)."""
+
+    person_id: int
+    name: str
+    section: str
+    score: Score
+    group_total: Decimal
+    balanced: bool
+
+    @property
+    def section_label(self) -> str:
+        return str(Objective.Section(self.section).label)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(responsible_id=self.person_id, section=self.section)
+
+
+@dataclass
+class GroupScore:
+    """The score of a dipartimento, a programme or a mission (key 0: none)."""
+
+    key: int
+    code: str
+    name: str
+    score: Score
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
+@dataclass
+class PlanScores:
+    plan: Plan
+    period: MonitoringPeriod
+    rules: Rules
+    ente: Score
+    responsibles: list[ResponsibleScore]
+    dipartimenti: list[GroupScore]
+    programmi: list[GroupScore]
+    missioni: list[GroupScore]
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One line of the aggregate query: a group's reports in one dipartimento and programme."""
+
+    group: GroupKey
+    name: str
+    dipartimento_id: int | None
+    programma_id: int | None
+    programma: tuple[str, str] | None
+    missione_id: int | None
+    missione: tuple[str, str] | None
+    period_id: int
+    counts: dict
+
+
+def _aggregate(plan: Plan, periods: Q, scope: Scope | None, rules: Rules) -> list[_Row]:
+    """One GROUP BY query: per weight group, dipartimento, programme and period, the sums."""
+    achievement, _source = _achievement_sql()
+    score = rules.score_sql(achievement)
+    weight = Cast("objective__weight", FloatField())
+    measured = Q(validated_achievement__isnull=False) | Q(computed_achievement__isnull=False)
+    measured |= Q(declared_achievement__isnull=False, status__in=SUBMITTED)
+    met_at = Value(float(rules.prerequisite_met_at))
+    risk = Value(float(rules.at_risk_below))
+    float_sum = {"output_field": FloatField()}
+    rows = (
+        _base(plan, periods, scope)
+        .values(
+            "period_id",
+            "responsible_id",
+            "responsible__full_name",
+            "objective__section",
+            "dipartimento_id",
+            "objective__programma_id",
+            "objective__programma__code",
+            "objective__programma__name",
+            "objective__programma__missione_id",
+            "objective__programma__missione__code",
+            "objective__programma__missione__name",
+        )
+        .annotate(
+            reports=Count("id"),
+            reported=Count("id", filter=Q(status__in=SUBMITTED)),
+            verified=Count("id", filter=Q(status__in=VERIFIED)),
+            validated=Count("id", filter=Q(status=Status.VALIDATO)),
+            measured=Count("id", filter=measured),
+            at_risk=Count("id", filter=Q(LessThan(rules.capped_sql(achievement), risk))),
+            prerequisites=Count("id", filter=PREREQUISITE),
+            prerequisites_unmet=Count(
+                "id", filter=PREREQUISITE & Q(LessThan(rules.capped_sql(achievement), met_at))
+            ),
+            w_all=Sum(weight, filter=WEIGHTED, **float_sum),
+            w_measured=Sum(weight, filter=WEIGHTED & measured, **float_sum),
+            w_score=Sum(weight * score, filter=WEIGHTED & measured, **float_sum),
+        )
+        .order_by()
+    )
+    result = []
+    for r in rows:
+        programma = (
+            (r["objective__programma__code"], r["objective__programma__name"])
+            if r["objective__programma_id"]
+            else None
+        )
+        missione = (
+            (r["objective__programma__missione__code"], r["objective__programma__missione__name"])
+            if r["objective__programma__missione_id"]
+            else None
+        )
+        result.append(
+            _Row(
+                group=GroupKey(plan.pk, r["responsible_id"], r["objective__section"]),
+                name=r["responsible__full_name"],
+                dipartimento_id=r["dipartimento_id"],
+                programma_id=r["objective__programma_id"],
+                programma=programma,
+                missione_id=r["objective__programma__missione_id"],
+                missione=missione,
+                period_id=r["period_id"],
+                counts=r,
+            )
+        )
+    return result
+
+
+class _Accumulator:
+    """Adds up aggregate rows into a Score, each weight turned into a share of its group."""
+
+    def __init__(self, rules: Rules, totals: dict[GroupKey, Decimal], gated: set[GroupKey]):
+        self.rules, self.totals, self.gated = rules, totals, gated
+        self.scores: dict = defaultdict(Score)
+
+    def add(self, key, row: _Row) -> None:
+        score, c = self.scores[key], row.counts
+        for name in (
+            "reports",
+            "reported",
+            "verified",
+            "validated",
+            "measured",
+            "at_risk",
+            "prerequisites",
+            "prerequisites_unmet",
+        ):
+            setattr(score, name, getattr(score, name) + c[name])
+        total = self.totals.get(row.group) or ZERO
+        if not total:
+            return
+        w_all = _dec(c["w_all"]) * HUNDRED / total
+        w_measured = _dec(c["w_measured"]) * HUNDRED / total
+        w_score = _dec(c["w_score"]) * HUNDRED / total
+        if row.group in self.gated:
+            w_score = ZERO
+            score.gated = True
+        score.weight_total += w_all
+        score.weight_measured += w_measured
+        score.weight_counted += w_all if self.rules.unreported == "zero" else w_measured
+        score.weighted_score += w_score
+
+    def finish(self, key) -> Score:
+        """The score with its value worked out (call once per key)."""
+        score = self.scores[key]
+        if score.weight_counted:
+            score.value = _percent(score.weighted_score / score.weight_counted)
+        return score
+
+
+def _gated_groups(plan: Plan, periods: Q, rules: Rules) -> set[tuple[GroupKey, int]]:
+    """(group, period) pairs with a measured pre-requisite under the bar, when the rules gate.
+
+    Looked up over the whole group, whatever the scope: a pre-requisite in another dipartimento
+    still gates the responsible's score (one query).
+    """
+    if rules.prerequisites != "gate":
+        return set()
+    achievement, _source = _achievement_sql()
+    unmet = (
+        Progress.objects.filter(periods, PREREQUISITE, ente_id=plan.ente_id, objective__plan=plan)
+        .annotate(capped=rules.capped_sql(achievement))
+        .filter(LessThan(F("capped"), Value(float(rules.prerequisite_met_at))))
+        .values_list("responsible_id", "objective__section", "period_id")
+        .distinct()
+    )
+    return {(GroupKey(plan.pk, person, section), period) for person, section, period in unmet}
+
+
+def _group_totals(plan: Plan) -> tuple[dict[GroupKey, Decimal], dict[GroupKey, bool]]:
+    groups = weight_groups([plan.pk])
+    return (
+        {key: g.total for key, g in groups.items()},
+        {key: g.is_balanced for key, g in groups.items()},
+    )
+
+
+def _gated_for_period(gated: set, period_id: int) -> set[GroupKey]:
+    return {group for group, pid in gated if pid == period_id}
+
+
+def plan_scores(plan: Plan, period: MonitoringPeriod, scope: Scope | None = None) -> PlanScores:
+    """Every figure of a dashboard: the ente, each responsible's groups, dipartimenti,
+    programmes and missions, in five queries whatever the plan's size."""
+    rules = Rules.for_plan(plan)
+    totals, balanced = _group_totals(plan)  # two queries
+    rows = _aggregate(plan, Q(period=period), scope, rules)  # one query
+    gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)  # one
+    return _plan_scores(plan, period, rules, totals, balanced, gated, rows)  # one
+
+
+def plan_scores_with_trend(
+    plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
+) -> tuple[PlanScores, list["PeriodScore"]]:
+    """`plan_scores` of the period and `trend` of the plan from one aggregate over all periods
+    (six queries whatever the plan's size)."""
+    rules = Rules.for_plan(plan)
+    totals, balanced = _group_totals(plan)
+    rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
+    gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    scores = _plan_scores(
+        plan,
+        period,
+        rules,
+        totals,
+        balanced,
+        _gated_for_period(gated, period.pk),
+        [row for row in rows if row.period_id == period.pk],
+    )
+    return scores, _trend(plan, rules, totals, gated, rows)
+
+
+def _plan_scores(plan, period, rules, totals, balanced, gated, rows) -> PlanScores:
+    acc = _Accumulator(rules, totals, gated)
+    names: dict[int, str] = {}
+    labels: dict[tuple[str, int], tuple[str, str]] = {}
+    for row in rows:
+        acc.add(("ente", 0), row)
+        acc.add(("responsabile", row.group), row)
+        acc.add(("dipartimento", row.dipartimento_id or NO_KEY), row)
+        acc.add(("programma", row.programma_id or NO_KEY), row)
+        acc.add(("missione", row.missione_id or NO_KEY), row)
+        names[row.group.person_id] = row.name
+        if row.programma:
+            labels[("programma", row.programma_id)] = row.programma
+            labels[("missione", row.missione_id)] = row.missione
+    unit_ids = [key for kind, key in acc.scores if kind == "dipartimento" and key]
+    for unit in OrgUnit.objects.filter(pk__in=unit_ids).only("code", "name"):  # one query
+        labels[("dipartimento", unit.pk)] = (unit.code, unit.name)
+
+    responsibles = []
+    for kind, key in list(acc.scores):
+        if kind == "responsabile":
+            score = acc.finish((kind, key))
+            score.pay_band = rules.pay_band_for(score.value)
+            responsibles.append(
+                ResponsibleScore(
+                    person_id=key.person_id,
+                    name=names[key.person_id],
+                    section=key.section,
+                    score=score,
+                    group_total=totals.get(key, ZERO),
+                    balanced=balanced.get(key, True),
+                )
+            )
+    responsibles.sort(key=lambda r: (r.name, r.section))
+
+    def grouped(kind: str, none_label: str) -> list[GroupScore]:
+        result = [
+            GroupScore(
+                key=key,
+                code=labels.get((kind, key), ("", none_label))[0] or "",
+                name=labels.get((kind, key), ("", none_label))[1],
+                score=acc.finish((k, key)),
+            )
+            for k, key in list(acc.scores)
+            if k == kind
+        ]
+        return sorted(result, key=lambda g: (g.key == NO_KEY, g.code, g.name))
+
+    return PlanScores(
+        plan=plan,
+        period=period,
+        rules=rules,
+        ente=acc.finish(("ente", 0)) if rows else Score(),
+        responsibles=responsibles,
+        dipartimenti=grouped("dipartimento", "Senza dipartimento"),
+        programmi=grouped("programma", "Senza programma DUP"),
+        missioni=grouped("missione", "Senza missione DUP"),
+    )
+
+
+# -- explanations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One report behind a figure: how it weighs and what it scores."""
+
+    progress: Progress
+    weight: Decimal | None
+    share: Decimal | None  # percent of its weight group
+    achievement: Decimal | None
+    source: str | None
+    capped: Decimal | None
+    band: Band | None
+    score: Decimal | None
+    counted: bool
+    gated: bool
+    is_prerequisite: bool
+    prerequisite_met: bool | None
+    contribution: Decimal  # percentage points of the figure
+
+    @property
+    def source_label(self) -> str:
+        return Source.label(self.source)
+
+    @property
+    def objective(self) -> Objective:
+        return self.progress.objective
+
+
+@dataclass
+class Explanation:
+    scope: Scope
+    score: Score
+    parts: list[Part]
+    rules: Rules
+    steps: list[str] = field(default_factory=list)
+
+
+def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
+    """One figure (the ente, or the scope's dipartimento, programme, mission or responsible's
+    group) and every report behind it; the contributions add up to the figure."""
+    rules = Rules.for_plan(plan)
+    totals, _balanced = _group_totals(plan)
+    rows = _aggregate(plan, Q(period=period), scope, rules)
+    gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)
+    acc = _Accumulator(rules, totals, gated)
+    for row in rows:
+        acc.add("all", row)
+    score = acc.finish("all") if rows else Score()
+    if scope.responsible_id is not None and score.value is not None:
+        score.pay_band = rules.pay_band_for(score.value)
+    parts = []
+    reports = scored_progress(plan, period, scope).order_by(
+        "responsible__full_name", "objective__section", "objective__order", "objective_id"
+    )
+    for progress in reports:
+        group = GroupKey(plan.pk, progress.responsible_id, progress.objective.section)
+        total = totals.get(group) or ZERO
+        weight = progress.objective.weight
+        share = weight * HUNDRED / total if weight is not None and total else None
+        achievement = achievement_of(progress)
+        value = achievement.value
+        scored, band = rules.apply(value) if value is not None else (None, None)
+        is_prereq = progress.objective.is_prerequisite
+        counted = share is not None and (value is not None or rules.unreported == "zero")
+        contribution = ZERO
+        if counted and score.weight_counted and group not in gated:
+            contribution = share * (scored or ZERO) / score.weight_counted
+        parts.append(
+            Part(
+                progress=progress,
+                weight=weight,
+                share=_percent(share) if share is not None else None,
+                achievement=value,
+                source=achievement.source,
+                capped=rules.capped(value) if value is not None else None,
+                band=band,
+                score=scored,
+                counted=counted,
+                gated=group in gated,
+                is_prerequisite=is_prereq,
+                prerequisite_met=(
+                    rules.prerequisite_met(value) if is_prereq and value is not None else None
+                ),
+                contribution=_percent(contribution),
+            )
+        )
+    return Explanation(scope=scope, score=score, parts=parts, rules=rules)
+
+
+# -- trend and lists ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodScore:
+    period: MonitoringPeriod
+    score: Score
+
+
+def trend(plan: Plan, scope: Scope | None = None) -> list[PeriodScore]:
+    """The score in every period of the plan, oldest first (five queries)."""
+    rules = Rules.for_plan(plan)
+    totals, _balanced = _group_totals(plan)
+    rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
+    gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    return _trend(plan, rules, totals, gated, rows)
+
+
+def _trend(plan, rules, totals, gated, rows) -> list[PeriodScore]:
+    periods = list(MonitoringPeriod.objects.filter(plan=plan).order_by("reference_date"))
+    result = []
+    for period in periods:
+        acc = _Accumulator(rules, totals, _gated_for_period(gated, period.pk))
+        mine = [row for row in rows if row.period_id == period.pk]
+        for row in mine:
+            acc.add("all", row)
+        result.append(PeriodScore(period, acc.finish("all") if mine else Score()))
+    return result
+
+
+def is_overdue(period: MonitoringPeriod, today: dt.date | None = None) -> bool:
+    """The period's reports were due (its due date, else its reference date) before today."""
+    today = today or timezone.localdate()
+    return (period.due_date or period.reference_date) < today
+
+
+def late_progress(
+    plan: Plan, period: MonitoringPeriod, today: dt.date | None = None, scope: Scope | None = None
+) -> QuerySet[Progress]:
+    """Reports still in draft after the period's due date (none before it)."""
+    queryset = scored_progress(plan, period, scope).filter(status=Status.BOZZA)
+    return queryset if is_overdue(period, today) else queryset.none()
+
+
+def at_risk_progress(
+    plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
+) -> QuerySet[Progress]:
+    """Reports whose achievement (capped) is under the plan's at-risk threshold."""
+    rules = Rules.for_plan(plan)
+    return scored_progress(plan, period, scope).filter(
+        LessThan(F("capped"), Value(float(rules.at_risk_below)))
+    )
