@@ -81,7 +81,7 @@ def _weight(objective: Objective, plan: Plan) -> str:
     return format_number(objective.weight)
 
 
-def _target_text(target) -> str:
+def target_text(target) -> str:
     if target.text:
         return target.text
     if target.date:
@@ -131,8 +131,7 @@ def objective_row(
     }
     for year in plan.years:
         row[f"target_{year}"] = "\n".join(
-            "; ".join(_target_text(t) for t in i.targets.all() if t.year == year)
-            for i in indicators
+            "; ".join(target_text(t) for t in i.targets.all() if t.year == year) for i in indicators
         ).strip("\n")
     return row
 

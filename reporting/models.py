@@ -80,3 +80,45 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ValidationStatement(models.Model):
+    """The NdV's validation of the Relazione sulla performance of one year of a plan."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="validations", verbose_name=_("piano")
+    )
+    year = models.PositiveSmallIntegerField(_("anno"))
+    statement = models.TextField(_("documento di validazione"))
+    validated_on = models.DateField(_("data della validazione"))
+    signatories = models.TextField(
+        _("firmatari"), help_text=_("Un nome per riga, con il ruolo nel Nucleo di Valutazione.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrata da"),
+    )
+    recorded_at = models.DateTimeField(_("registrata il"))
+
+    class Meta:
+        verbose_name = _("validazione della Relazione")
+        verbose_name_plural = _("validazioni della Relazione")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ente", "plan", "year"],
+                name="validation_statement_unique_per_year",
+                violation_error_message=_("La Relazione di quest'anno è già validata."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} · {self.year}"
+
+    @property
+    def signatory_list(self) -> list[str]:
+        return [line.strip() for line in self.signatories.splitlines() if line.strip()]

@@ -13,6 +13,13 @@ urlpatterns: list = [
     path("piano/<int:pk>/esportazioni/avvia/", views.export_job_start, name="export_job_start"),
     path("esportazioni/<int:pk>/", views.export_job_detail, name="export_job_detail"),
     path("esportazioni/<int:pk>/scarica/", views.export_job_download, name="export_job_download"),
+    path("piano/<int:pk>/relazione/", views.relazione_index, name="relazione_index"),
+    path("piano/<int:pk>/relazione/<int:year>/", views.relazione_detail, name="relazione_detail"),
+    path(
+        "piano/<int:pk>/relazione/<int:year>/validazione/",
+        views.relazione_validate,
+        name="relazione_validate",
+    ),
     path("elenchi/<str:name>/esporta/<str:fmt>/", views.list_export, name="list_export"),
     path("trasparenza/<slug:slug>/performance/", opendata.index, name="opendata_index"),
     path(

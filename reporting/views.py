@@ -149,3 +149,68 @@ def export_job_list(request: HttpRequest, pk: int) -> HttpResponse:
         "requested_by"
     )[:20]
     return render(request, "reporting/export_job_list.html", {"plan": plan, "jobs": job_list})
+
+
+def _relazione_context(request, plan, year: int, form=None) -> dict:
+    from objectives.permissions import role_in
+    from organisation.models import Membership
+    from reporting.forms import ValidationStatementForm
+    from reporting.relazione import RelazioneError, build_relazione
+
+    context = {"plan": plan, "year": year}
+    try:
+        context["relazione"] = build_relazione(plan, year)
+    except RelazioneError as exc:
+        context["error"] = str(exc)
+        return context
+    if role_in(request.user, plan.ente_id) == Membership.Role.NDV:
+        statement = context["relazione"].statement
+        initial = (
+            {
+                "statement": statement.statement,
+                "validated_on": statement.validated_on,
+                "signatories": statement.signatories,
+            }
+            if statement
+            else {}
+        )
+        context["statement_form"] = form or ValidationStatementForm(initial=initial)
+    return context
+
+
+@login_required
+def relazione_index(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    year = max(
+        (y for y in plan.years if plan.periods.filter(reference_date__year=y).exists()),
+        default=plan.first_year,
+    )
+    return redirect("reporting:relazione_detail", pk=plan.pk, year=year)
+
+
+@login_required
+def relazione_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The year's Relazione as a page, with its PDF and, for the NdV, the validation form."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if year not in plan.years:
+        raise Http404
+    context = _relazione_context(request, plan, year)
+    status = 400 if "error" in context else 200
+    return render(request, "reporting/relazione_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def relazione_validate(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    from reporting.forms import ValidationStatementForm
+    from reporting.services import validation_statement_save
+
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if year not in plan.years:
+        raise Http404
+    form = ValidationStatementForm(request.POST)
+    if not form.is_valid():
+        context = _relazione_context(request, plan, year, form=form)
+        return render(request, "reporting/relazione_detail.html", context, status=400)
+    validation_statement_save(plan=plan, year=year, acting_user=request.user, **form.cleaned_data)
+    return redirect("reporting:relazione_detail", pk=plan.pk, year=year)
