@@ -31,7 +31,8 @@ def _unit(unit: OrgUnit | None) -> dict | None:
     return {"code": unit.code or None, "name": unit.name, "kind": unit.kind}
 
 
-def _objective(objective: Objective, groups, with_progress: bool) -> dict:
+def objective_document(objective: Objective, groups, with_progress: bool = False) -> dict:
+    """One objective of a piao.plan/1 document."""
     units = sorted(objective.org_units.all(), key=lambda u: (UNIT_KIND_RANK[u.kind], u.name))
     data = {
         "code": objective.code,
@@ -147,7 +148,9 @@ def plan_document(
         "people": [
             {"name": a.person.full_name, "role": a.role, "unit": _unit(a.unit)} for a in assignments
         ],
-        "objectives": [_objective(objective, groups, with_progress) for objective in objectives],
+        "objectives": [
+            objective_document(objective, groups, with_progress) for objective in objectives
+        ],
     }
     return document, objectives
 

@@ -16,7 +16,7 @@ from objectives.models import Indicator, Target
 from objectives.plan_import.layout import Column, layout_columns
 from objectives.plan_import.template import _cell, write_table
 from reporting.cells import neutralise
-from reporting.exports import plan_document, plan_to_json
+from reporting.exports import plan_to_json
 
 UNIT_ROLES = {"dipartimento": "area", "servizio": "servizio", "ufficio": "ufficio"}
 
@@ -147,23 +147,31 @@ def _header(sheet, labels: list[str], styles: _Styles) -> list:
     return cells
 
 
-def _table_sheet(workbook, title: str, columns: list[Column], rows, styles, *, percent):
-    """One sheet: styled and frozen header, autofilter, widths, wrapped text, percentages."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
+class _TableSheet:
+    """One sheet written row by row: styled and frozen header, widths, wrapped text,
+    percentages as numbers, and the autofilter over the rows written."""
 
-    sheet = workbook.create_sheet(title)
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "B2"
-    sheet.append(_header(sheet, [c.header for c in columns], styles))
-    count = 0
-    for row in rows:
-        count += 1
-        values = []
-        for column in columns:
+    def __init__(self, workbook, title: str, columns: list[Column], styles, *, percent):
+        from openpyxl.utils import get_column_letter
+
+        self.sheet = workbook.create_sheet(title)
+        self.columns, self.styles, self.percent = columns, styles, percent
+        self.count = 0
+        for index, column in enumerate(columns, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = column.width
+        self.sheet.freeze_panes = "B2"
+        self.sheet.append(_header(self.sheet, [c.header for c in columns], styles))
+        # Written when the workbook is saved, after the rows: the range grows with them.
+        self.last_column = get_column_letter(len(columns))
+        self.sheet.auto_filter.ref = f"A1:{self.last_column}1"
+
+    def append(self, row: dict) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        sheet, values = self.sheet, []
+        for column in self.columns:
             value = neutralise(_cell(row.get(column.role), column))
-            if column.role in percent and isinstance(value, int | float):
+            if column.role in self.percent and isinstance(value, int | float):
                 cell = WriteOnlyCell(sheet, value=value / 100)
                 cell.number_format = PERCENT_FORMAT
                 value = cell
@@ -173,13 +181,12 @@ def _table_sheet(workbook, title: str, columns: list[Column], rows, styles, *, p
                 value = cell
             elif column.role in WRAP_ROLES and value:
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.alignment = styles.wrap
+                cell.alignment = self.styles.wrap
                 value = cell
             values.append(value)
         sheet.append(values)
-    # Written when the workbook is saved, after the rows: the range can be known by now.
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    return sheet
+        self.count += 1
+        self.sheet.auto_filter.ref = f"A1:{self.last_column}{self.count + 1}"
 
 
 def _summary_sheet(workbook, plan, groups_rows, weight_groups_, styles) -> None:
@@ -205,9 +212,8 @@ def _summary_sheet(workbook, plan, groups_rows, weight_groups_, styles) -> None:
     sheet.append(
         _header(sheet, ["Dipartimento / Area", "Foglio", "Obiettivi", "Indicatori"], styles)
     )
-    for name, sheet_title, objectives in groups_rows:
-        indicators = sum(row["n_indicators"] for row in objectives)
-        sheet.append([neutralise(name), sheet_title, len(objectives), indicators])
+    for name, sheet_title, n_objectives, n_indicators in groups_rows:
+        sheet.append([neutralise(name), sheet_title, n_objectives, n_indicators])
     sheet.append([])
     labels = ["Responsabile", "Sezione", "Obiettivi", "Prerequisiti", "Somma dei pesi", "Esito"]
     sheet.append(_header(sheet, labels, styles))
@@ -234,43 +240,49 @@ def plan_workbook(plan, *, only=None) -> bytes:
     the seeds' columns of the PDF (objectives.plan_table), one row per objective.
 
     Weights of a plan in percentages and every share are numbers formatted as percent; targets
-    have their own columns per year; every text cell is neutralised against formulas.
+    have their own columns per year; every text cell is neutralised against formulas. The
+    objectives are read in chunks and each written at once, so memory stays flat with size.
     """
     from openpyxl import Workbook
 
     from objectives.plan_table import dipartimento_of, objective_row, plan_columns
     from objectives.weights import weight_groups
+    from reporting.exports import objective_document
+    from reporting.selectors import plan_objectives
 
-    document, objectives = plan_document(plan, only=only)
     groups = weight_groups([plan.pk])
-    # The first sheet has exactly the importer's columns: an unknown header would make it read
-    # the sheet as a foreign table.
-    layout = layout_columns(plan.years)
     percent = {"weight_share"} | ({"weight"} if plan.weights_must_total_100 else set())
     workbook = Workbook(write_only=True)
     styles = _Styles()
-    rows = (row for data in document["objectives"] for row in objective_rows(data))
-    _table_sheet(workbook, "Piano", layout, rows, styles, percent=percent)
-
+    # The first sheet has exactly the importer's columns: an unknown header would make it read
+    # the sheet as a foreign table.
+    piano = _TableSheet(workbook, "Piano", layout_columns(plan.years), styles, percent=percent)
     columns = []
     for column in plan_columns(plan):
         number = column.kind != "text" or column.key == "weight"
         columns.append(Column(column.key, column.header, number, column.width + 4))
         if column.key == "weight":
             columns.append(Column("weight_text", "Peso come scritto", width=14))
-    grouped: dict[str, list[dict]] = {}
-    for objective, data in zip(objectives, document["objectives"], strict=True):
+    sheets: dict[str, _TableSheet] = {}
+    counts: dict[str, list[int]] = {}
+    taken = {"piano", "riepilogo"}
+    for objective in plan_objectives(plan, only=only).iterator(chunk_size=500):
+        data = objective_document(objective, groups)
+        for row in objective_rows(data):
+            piano.append(row)
+        name = dipartimento_of(objective)
+        if name not in sheets:
+            sheets[name] = _TableSheet(
+                workbook, _sheet_title(name, taken), columns, styles, percent=percent
+            )
+            counts[name] = [0, 0]
         row = objective_row(objective, plan, groups)
         row |= {"weight": objective.weight, "weight_text": objective.weight_text}
-        row["n_indicators"] = len(data["indicators"])
-        grouped.setdefault(dipartimento_of(objective), []).append(row)
-    taken = {"piano", "riepilogo"}
-    sheets = []
-    for name, items in grouped.items():
-        title = _sheet_title(name, taken)
-        sheets.append((name, title, items))
-        _table_sheet(workbook, title, columns, items, styles, percent=percent)
-    _summary_sheet(workbook, plan, sheets, groups, styles)
+        sheets[name].append(row)
+        counts[name][0] += 1
+        counts[name][1] += len(data["indicators"])
+    summary = [(name, sheet.sheet.title, *counts[name]) for name, sheet in sheets.items()]
+    _summary_sheet(workbook, plan, summary, groups, styles)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
