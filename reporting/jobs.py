@@ -114,7 +114,7 @@ def export_job_create(
 
 def export_job_launch(job: ExportJob) -> None:
     """Run the job: in a detached process, or inline when EXPORT_JOBS_INLINE is set."""
-    if getattr(settings, "EXPORT_JOBS_INLINE", False):
+    if settings.EXPORT_JOBS_INLINE:
         export_job_run(job.pk)
         return
     manage = Path(settings.BASE_DIR) / "manage.py"
