@@ -135,3 +135,26 @@ def test_export_plan_command_writes_every_format(esporta, tmp_path):
     assert "'=SOMMA(A1)" in (tmp_path / "piano.csv").read_text(encoding="utf-8-sig")
     document = json.loads((tmp_path / "piano.json").read_text())
     assert document["schema"] == "piao.plan/1" and len(document["objectives"]) == 4
+
+
+def test_job_pages_queries_do_not_grow_with_the_jobs(client, esporta, django_assert_num_queries):
+    def make_jobs(n: int) -> ExportJob:
+        for _ in range(n):
+            job = export_job_create(
+                plan=esporta.plan, kind="plan", fmt="json", filters={}, year=None, acting_user=None
+            )
+        return job
+
+    client.force_login(esporta.viewer)
+    job = make_jobs(2)
+    detail = reverse("reporting:export_job_detail", args=[job.pk])
+    listing = reverse("reporting:export_job_list", args=[esporta.plan.pk])
+    with django_assert_num_queries(7):
+        assert client.get(detail).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get(listing).status_code == 200
+    make_jobs(30)
+    with django_assert_num_queries(7):
+        assert client.get(detail).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get(listing).status_code == 200

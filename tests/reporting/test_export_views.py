@@ -98,7 +98,7 @@ def test_home_links_each_plan_to_its_page(client, esporta):
     assert reverse("objectives:plan_detail", args=[esporta.plan.pk]) in html
 
 
-def grow(esporta, n: int) -> None:
+def grow(esporta, n: int, start: int = 0) -> None:
     from decimal import Decimal
 
     from objectives.models import Indicator, Objective, Target
@@ -113,7 +113,7 @@ def grow(esporta, n: int) -> None:
             weight=Decimal(1),
             order=100 + i,
         )
-        for i in range(n)
+        for i in range(start, start + n)
     )
     Objective.org_units.through.objects.bulk_create(
         Objective.org_units.through(objective=o, orgunit=esporta.affari) for o in objectives

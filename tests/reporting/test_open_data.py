@@ -102,3 +102,26 @@ def test_validated_results_are_published_only_once_the_plan_is_validated(client,
     text = client.get(url("opendata_results", esporta.ente, esporta.plan.pk, "csv")).content
     assert "motivazione riservata" not in text.decode("utf-8-sig")
     assert "90" not in text.decode("utf-8-sig")  # the declared figure is not published
+
+
+@pytest.mark.parametrize(
+    "name, args, queries",
+    [
+        ("opendata_index", [], 2),
+        ("opendata_plan", ["json"], 9),
+        ("opendata_plan", ["csv"], 8),
+    ],
+)
+def test_open_data_queries_are_the_same_with_10_and_300_more_objectives(
+    client, esporta, django_assert_num_queries, name, args, queries
+):
+    from tests.reporting.test_export_views import grow
+
+    args = [esporta.plan.pk, *args] if args else []
+    address = url(name, esporta.ente, *args)
+    grow(esporta, 10)
+    with django_assert_num_queries(queries):
+        assert client.get(address).status_code == 200
+    grow(esporta, 300, start=10)
+    with django_assert_num_queries(queries):
+        assert client.get(address).status_code == 200
