@@ -25,6 +25,12 @@ class PdfDocument:
     pages: int
 
 
+def _no_fetch(url: str, *args, **kwargs):
+    # Our templates load nothing; refusing every fetch keeps the renderer off the network and
+    # the file system whatever a document holds.
+    raise ValueError(f"Risorsa esterna non ammessa nel PDF: {url[:100]}")
+
+
 def render_pdf(template: str, context: dict, *, progress=None) -> PdfDocument:
     """A template rendered to a tagged PDF with its fonts embedded (DejaVu, installed)."""
     from weasyprint import HTML
@@ -32,7 +38,7 @@ def render_pdf(template: str, context: dict, *, progress=None) -> PdfDocument:
     html = render_to_string(template, context)
     if progress:
         progress(40)
-    document = HTML(string=html).render(pdf_tags=True)
+    document = HTML(string=html, url_fetcher=_no_fetch).render(pdf_tags=True)
     if progress:
         progress(80)
     return PdfDocument(data=document.write_pdf(pdf_tags=True), pages=len(document.pages))
