@@ -187,6 +187,7 @@ def main() -> None:
     emit("home_p50", median, "ms")
     emit("home_p95", p95, "ms")
     spreadsheet_figures(client, user)
+    __import__("bench.exports").exports.export_figures()
 
 
 def cycle_pages(plan, size: int) -> None:

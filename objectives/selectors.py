@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from objectives.models import (
@@ -16,7 +16,7 @@ from objectives.models import (
     Target,
 )
 from organisation.access import admin_entes, user_entes
-from organisation.models import Membership, Person
+from organisation.models import Membership, OrgUnit, Person
 
 PROGRESS_RELATED = (
     "objective__plan",
@@ -215,3 +215,33 @@ def get_plan_for_import(user, pk) -> Plan:
     if plan is None:
         raise Http404("Piano non trovato.")
     return plan
+
+
+def get_plan_for_user(user, pk: int) -> Plan:
+    """One plan of an ente the user belongs to, or 404."""
+    plan = Plan.objects.filter(ente__in=user_entes(user), pk=pk).select_related("ente").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plan_objectives(plan: Plan) -> QuerySet[Objective]:
+    """The plan's objectives with what its table shows, in a fixed number of queries."""
+    return (
+        Objective.objects.filter(ente=plan.ente_id, plan=plan)
+        .select_related("programma", "dirigente", "eq")
+        .prefetch_related(
+            Prefetch(
+                "org_units",
+                queryset=OrgUnit.objects.select_related("parent__parent").order_by("name"),
+            ),
+            "assignees",
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("targets", queryset=Target.objects.order_by("year", "id"))
+                ),
+            ),
+        )
+        .order_by("order", "id")
+    )

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 
 from objectives.models import Plan
 from piao.formatting import format_percent
@@ -11,7 +12,9 @@ NUMERIC = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
 class PlanTable(tables.Table):
     ente = tables.Column(accessor="ente__name", verbose_name=_("Ente"))
-    title = tables.Column(verbose_name=_("Piano"))
+    title = tables.Column(
+        verbose_name=_("Piano"), linkify=("objectives:plan_detail", [tables.A("pk")])
+    )
     years = tables.TemplateColumn(
         "{{ record.first_year }}–{{ record.last_year }}",
         verbose_name=_("Anni"),
@@ -200,3 +203,67 @@ class ImportPreviewTable(tables.Table):
         attrs = {"class": "table table-sm align-top", "data-testid": "preview-table"}
         row_attrs = {"data-status": lambda record: record["status"]}
         empty_text = _("Nessun obiettivo trovato nel file.")
+
+
+LINES = {"td": {"class": "piao-lines small"}}
+
+
+class LazyRowsData(TableListData):
+    """Table data that builds only the rows of the page shown (django-tables2 would otherwise
+    make a list of every row): one COUNT and one slice of the queryset."""
+
+    def __init__(self, rows) -> None:
+        self.data = rows
+
+
+class ObjectiveTable(tables.Table):
+    """The plan page: the seeds' columns (objectives.plan_table), one row per objective."""
+
+    code = tables.Column(
+        verbose_name=_("NR"),
+        linkify=lambda record: reverse("objectives:objective_detail", args=[record["pk"]]),
+    )
+    group = tables.Column(verbose_name=_("Dipartimento / Area"))
+    servizio = tables.Column(verbose_name=_("Servizio"), attrs=LINES)
+    ufficio = tables.Column(verbose_name=_("Ufficio"), attrs=LINES)
+    responsible = tables.Column(verbose_name=_("Soggetto competente"))
+    eq = tables.Column(verbose_name=_("EQ"))
+    dup = tables.Column(verbose_name=_("Rif. DUP"), attrs=LINES)
+    title = tables.Column(verbose_name=_("Finalità"), attrs=LINES)
+    description = tables.Column(verbose_name=_("Obiettivo"), attrs=LINES)
+    weight = tables.Column(verbose_name=_("Peso"))
+    weight_share = PercentColumn(verbose_name=_("Quota"))
+    indicators = tables.Column(verbose_name=_("Indicatore"), attrs=LINES)
+    baseline = tables.Column(verbose_name=_("Baseline"), attrs=LINES)
+    expected_result = tables.Column(verbose_name=_("Risultato atteso"), attrs=LINES)
+    deadline = tables.Column(verbose_name=_("Tempi"), attrs=LINES)
+
+    class Meta:
+        attrs = {"class": "table table-sm align-top", "data-testid": "objective-table"}
+        row_attrs = {"data-code": lambda record: record["code"]}
+        orderable = False
+        empty_text = _("Nessun obiettivo corrisponde ai filtri.")
+
+    def __init__(self, data, *, years, **kwargs):
+        extra = [
+            (f"target_{year}", tables.Column(verbose_name=f"Target {year}", attrs=LINES))
+            for year in years
+        ]
+        sequence = [
+            *[
+                "code",
+                "group",
+                "servizio",
+                "ufficio",
+                "responsible",
+                "eq",
+                "dup",
+                "title",
+                "description",
+            ],
+            *["weight", "weight_share", "indicators", "baseline"],
+            *[name for name, _column in extra],
+            "expected_result",
+            "deadline",
+        ]
+        super().__init__(data, extra_columns=extra, sequence=sequence, **kwargs)

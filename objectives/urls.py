@@ -1,4 +1,4 @@
-from objectives.views import lists, objective, periods, plan_import, progress
+from objectives.views import lists, objective, periods, plan, plan_import, progress
 
 app_name = "objectives"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *progress.urlpatterns,
     *periods.urlpatterns,
     *plan_import.urlpatterns,
+    *plan.urlpatterns,
 ]

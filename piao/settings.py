@@ -177,6 +177,10 @@ MEDIA_URL = "media/"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "piao@localhost")
 
+# Whole-plan exports run in a separate process (`manage.py run_export_job`) that exits when done;
+# true runs them inside the request instead (tests, and set-ups that cannot start processes).
+EXPORT_JOBS_INLINE = env_bool("EXPORT_JOBS_INLINE", False)
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # Security headers; the HTTPS-only ones are on in production (PIAO_PRODUCTION=true).

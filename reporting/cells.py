@@ -4,7 +4,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """A text that a spreadsheet would read as a formula, prefixed with an apostrophe (ASVS V1.2.10).
+    """A text a spreadsheet would read as a formula, prefixed with an apostrophe (ASVS V1.2.10).
 
     Numbers, dates and None pass through unchanged: only user text can carry a formula.
     """

@@ -1,12 +1,18 @@
 """Exports of a plan: pure functions from the database to a document."""
 
+import json
 from decimal import Decimal
+
+from django.db.models import QuerySet
 
 from objectives.models import Objective, OrgUnit, Plan
 from objectives.plan_import import SCHEMA, UNIT_KIND_RANK
+from objectives.plan_table import plan_columns, plan_rows
+from objectives.selectors import plan_objectives as page_objectives
 from objectives.weights import weight_groups, weight_share
 from organisation.models import Assignment
 from reporting.selectors import plan_objectives
+from reporting.tabular import Field, rows_to_csv
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -25,7 +31,8 @@ def _unit(unit: OrgUnit | None) -> dict | None:
     return {"code": unit.code or None, "name": unit.name, "kind": unit.kind}
 
 
-def _objective(objective: Objective, groups, with_progress: bool) -> dict:
+def objective_document(objective: Objective, groups, with_progress: bool = False) -> dict:
+    """One objective of a piao.plan/1 document."""
     units = sorted(objective.org_units.all(), key=lambda u: (UNIT_KIND_RANK[u.kind], u.name))
     data = {
         "code": objective.code,
@@ -97,15 +104,27 @@ def _objective(objective: Objective, groups, with_progress: bool) -> dict:
     return data
 
 
-def plan_to_json(plan: Plan, *, with_progress: bool = False) -> dict:
-    """The plan as the open-data JSON of DESIGN (schema piao.plan/1)."""
+def plan_to_json(
+    plan: Plan, *, with_progress: bool = False, only: QuerySet[Objective] | None = None
+) -> dict:
+    """The plan as the open-data JSON of DESIGN (schema piao.plan/1); `only` narrows it to a
+    filtered queryset of its objectives (what a filtered page shows)."""
+    document, _objectives = plan_document(plan, with_progress=with_progress, only=only)
+    return document
+
+
+def plan_document(
+    plan: Plan, *, with_progress: bool = False, only: QuerySet[Objective] | None = None
+) -> tuple[dict, list[Objective]]:
+    """The piao.plan/1 document and the objectives it was built from, in the same order."""
+    objectives = list(plan_objectives(plan, with_progress=with_progress, only=only))
     groups = weight_groups([plan.pk])
     assignments = (
         Assignment.objects.filter(ente=plan.ente_id)
         .select_related("person", "unit")
         .order_by("person__full_name", "role", "unit__name")
     )
-    return {
+    document = {
         "schema": SCHEMA,
         "ente": {
             "name": plan.ente.name,
@@ -130,7 +149,22 @@ def plan_to_json(plan: Plan, *, with_progress: bool = False) -> dict:
             {"name": a.person.full_name, "role": a.role, "unit": _unit(a.unit)} for a in assignments
         ],
         "objectives": [
-            _objective(objective, groups, with_progress)
-            for objective in plan_objectives(plan, with_progress=with_progress)
+            objective_document(objective, groups, with_progress) for objective in objectives
         ],
     }
+    return document, objectives
+
+
+def plan_to_json_bytes(plan: Plan, *, only: QuerySet[Objective] | None = None) -> bytes:
+    document = plan_to_json(plan, only=only)
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def plan_fields(plan: Plan) -> list[Field]:
+    return [Field(c.key, c.header, c.kind) for c in plan_columns(plan)]
+
+
+def plan_to_csv(plan: Plan, objectives: QuerySet[Objective] | None = None) -> bytes:
+    """The plan's table (the seeds' columns, one row per objective) as CSV."""
+    objectives = page_objectives(plan) if objectives is None else objectives
+    return rows_to_csv(plan_fields(plan), plan_rows(plan, objectives))

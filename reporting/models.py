@@ -1,1 +1,124 @@
-"""reporting reads objectives and organisation and stores nothing of its own yet."""
+"""What reporting stores of its own: the background export jobs and their files."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from objectives.models import Plan
+from organisation.models import Ente
+
+
+def export_path(instance: "ExportJob", filename: str) -> str:
+    # Served only through a view that checks the ente: the stored name is not guessable.
+    return f"esportazioni/{instance.ente_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A whole-plan export rendered by a separate process, with its progress and its file."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Tabelle del piano")
+        RELAZIONE = "relazione", _("Relazione sulla performance")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF (A4 orizzontale)")
+        PDF_A3 = "pdf_a3", _("PDF (A3 orizzontale)")
+        XLSX = "xlsx", _("XLSX")
+        CSV = "csv", _("CSV")
+        JSON = "json", _("JSON")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In coda")
+        RUNNING = "running", _("In preparazione")
+        DONE = "done", _("Pronto")
+        FAILED = "failed", _("Non riuscito")
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("piano")
+    )
+    kind = models.CharField(_("documento"), max_length=20, choices=Kind.choices)
+    format = models.CharField(_("formato"), max_length=10, choices=Format.choices)
+    filters = models.JSONField(_("filtri"), default=dict, blank=True)
+    year = models.PositiveSmallIntegerField(_("anno"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("richiesto da"),
+    )
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("avanzamento %"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=300, blank=True)
+    file_name = models.CharField(_("nome del file"), max_length=200, blank=True)
+    pages = models.PositiveIntegerField(_("pagine"), null=True, blank=True)
+    error = models.TextField(_("errore"), blank=True)
+    created_at = models.DateTimeField(_("richiesto il"), auto_now_add=True)
+    started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finito il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("esportazione")
+        verbose_name_plural = _("esportazioni")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["ente", "-created_at"], name="exportjob_ente_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="exportjob_progress_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_format_display()} · {self.plan.title}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ValidationStatement(models.Model):
+    """The NdV's validation of the Relazione sulla performance of one year of a plan."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="validations", verbose_name=_("piano")
+    )
+    year = models.PositiveSmallIntegerField(_("anno"))
+    statement = models.TextField(_("documento di validazione"))
+    validated_on = models.DateField(_("data della validazione"))
+    signatories = models.TextField(
+        _("firmatari"), help_text=_("Un nome per riga, con il ruolo nel Nucleo di Valutazione.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrata da"),
+    )
+    recorded_at = models.DateTimeField(_("registrata il"))
+
+    class Meta:
+        verbose_name = _("validazione della Relazione")
+        verbose_name_plural = _("validazioni della Relazione")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ente", "plan", "year"],
+                name="validation_statement_unique_per_year",
+                violation_error_message=_("La Relazione di quest'anno è già validata."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} · {self.year}"
+
+    @property
+    def signatory_list(self) -> list[str]:
+        return [line.strip() for line in self.signatories.splitlines() if line.strip()]

@@ -3,12 +3,16 @@
 from django.db.models import Prefetch, QuerySet
 
 from objectives.models import Indicator, Objective, Plan, Progress, Target
+from organisation.models import OrgUnit
 
 
-def plan_objectives(plan: Plan, *, with_progress: bool = False) -> QuerySet[Objective]:
-    """Every objective of the plan with what an export shows, in a fixed number of queries."""
+def plan_objectives(
+    plan: Plan, *, with_progress: bool = False, only: QuerySet[Objective] | None = None
+) -> QuerySet[Objective]:
+    """Every objective of the plan (or of `only`, a filtered queryset of them) with what an
+    export shows, in a fixed number of queries."""
     prefetches = [
-        "org_units",
+        Prefetch("org_units", queryset=OrgUnit.objects.select_related("parent__parent")),
         "assignees",
         Prefetch(
             "indicators",
@@ -26,9 +30,11 @@ def plan_objectives(plan: Plan, *, with_progress: bool = False) -> QuerySet[Obje
                 ),
             )
         )
+    objectives = Objective.objects.filter(ente=plan.ente_id, plan=plan)
+    if only is not None:
+        objectives = objectives.filter(pk__in=only.values("pk"))
     return (
-        Objective.objects.filter(plan=plan)
-        .select_related("programma", "dirigente", "eq", "parent")
+        objectives.select_related("programma", "dirigente", "eq", "parent")
         .prefetch_related(*prefetches)
         .order_by("order", "id")
     )

@@ -14,16 +14,48 @@ from objectives import permissions, selectors, services
 from objectives.filters import ProgressFilter
 from objectives.forms import BulkValidateForm
 from objectives.tables import ProgressTable, TodoTable, ValidationQueueTable
+from objectives.views.plan import download_links
 
 PER_PAGE = 25
+EXPORT_FORMATS = ("csv", "xlsx", "json", "pdf")
+
+
+def list_source(name: str, user) -> tuple:
+    """(queryset, table class, title) of a list by name, as its page shows it, for its
+    downloads; PermissionDenied for a role that may not see it, KeyError for no such list."""
+    if name == "review_queue" and not permissions.can_review_queue(user):
+        raise PermissionDenied
+    if name == "validation_queue" and not permissions.can_validation_queue(user):
+        raise PermissionDenied
+    selector, table_class, title = {
+        "todo": (selectors.todo_for_user, TodoTable, _("Da fare")),
+        "my_objectives": (selectors.my_objectives, ProgressTable, _("I miei obiettivi")),
+        "review_queue": (selectors.review_queue, ProgressTable, _("Avanzamenti da verificare")),
+        "validation_queue": (
+            selectors.validation_queue,
+            ValidationQueueTable,
+            _("Avanzamenti da validare"),
+        ),
+    }[name]
+    return selector(user), table_class, title
 
 
 def _list_page(request, queryset, table_class, *, template: str, title: str, **context):
-    """A filtered, paginated table; an HTMX request gets only the table."""
+    """A filtered, paginated table with its downloads; an HTMX request gets only the table."""
     progress_filter = ProgressFilter(request.GET, queryset=queryset, user=request.user)
     table = table_class(progress_filter.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    context |= {"filter": progress_filter, "table": table, "title": title}
+    query = request.GET.copy()
+    query.pop("page", None)
+    name = request.resolver_match.url_name
+    context |= {
+        "filter": progress_filter,
+        "table": table,
+        "title": title,
+        "downloads": download_links(
+            "reporting:list_export", [name], query.urlencode(), EXPORT_FORMATS
+        ),
+    }
     if request.htmx:
         template = f"{template}#list-table"
     return render(request, template, context)

@@ -1,0 +1,171 @@
+"""The plan's table as the Giunta approves it: the seeds' columns, one row per objective.
+
+One column list and one row builder feed the plan page's HTML table and, in reporting, the PDF
+and the CSV of the same rows (the XLSX keeps the importer's one-row-per-indicator layout, whose
+columns hold the same facts). Rows are built from objectives prefetched by
+`objectives.selectors.plan_objectives`, so a page of rows costs a fixed number of queries.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from objectives.models import Objective, Plan
+from objectives.weights import GroupKey, WeightGroup, weight_groups, weight_share
+from organisation.models import OrgUnit
+from piao.formatting import format_number, format_percent
+
+NO_DIPARTIMENTO = _("Senza dipartimento / area")
+
+
+@dataclass(frozen=True)
+class PlanColumn:
+    key: str
+    header: str
+    kind: str = "text"  # text | percent | number
+    width: int = 18  # characters, for the XLSX and the PDF's relative widths
+
+
+def plan_columns(plan: Plan) -> list[PlanColumn]:
+    """The seeds' columns, with one target column per year of the plan."""
+    return [
+        PlanColumn("code", str(_("NR")), width=9),
+        PlanColumn("area", str(_("Ambito organizzativo")), width=18),
+        PlanColumn("servizio", str(_("Servizio")), width=16),
+        PlanColumn("ufficio", str(_("Ufficio")), width=16),
+        PlanColumn("responsible", str(_("Soggetto competente")), width=16),
+        PlanColumn("eq", str(_("EQ")), width=14),
+        PlanColumn("dup", str(_("Rif. DUP missione/programma")), width=16),
+        PlanColumn("title", str(_("Finalità")), width=24),
+        PlanColumn("description", str(_("Obiettivo")), width=32),
+        PlanColumn("weight", str(_("Peso")), width=12),
+        PlanColumn("weight_share", str(_("Quota del peso")), kind="percent", width=10),
+        PlanColumn("indicators", str(_("Indicatore")), width=30),
+        PlanColumn("baseline", str(_("Baseline")), width=14),
+        *[
+            PlanColumn(f"target_{year}", str(_("Target %(year)s") % {"year": year}), width=14)
+            for year in plan.years
+        ],
+        PlanColumn("expected_result", str(_("Risultato atteso")), width=24),
+        PlanColumn("deadline", str(_("Tempi")), width=16),
+    ]
+
+
+def _units(objective: Objective, kind: str) -> str:
+    return "; ".join(sorted(u.name for u in objective.org_units.all() if u.kind == kind))
+
+
+def _dipartimento(unit: OrgUnit | None) -> str | None:
+    """The dipartimento a unit sits in (parents are select_related two levels up)."""
+    for _level in range(3):
+        if unit is None or unit.kind == OrgUnit.Kind.DIPARTIMENTO:
+            break
+        unit = unit.parent
+    return unit.name if unit is not None and unit.kind == OrgUnit.Kind.DIPARTIMENTO else None
+
+
+def dipartimento_of(objective: Objective) -> str:
+    """The heading the objective is grouped under: the dipartimento/area of its units."""
+    names = sorted({n for u in objective.org_units.all() if (n := _dipartimento(u))})
+    return " / ".join(names) if names else str(NO_DIPARTIMENTO)
+
+
+def _weight(objective: Objective, plan: Plan) -> str:
+    if objective.weight_text:
+        return objective.weight_text
+    if objective.weight is None:
+        return ""
+    if plan.weights_must_total_100:
+        return format_percent(objective.weight)
+    return format_number(objective.weight)
+
+
+def target_text(target) -> str:
+    if target.text:
+        return target.text
+    if target.date:
+        return target.date.strftime("%d/%m/%Y")
+    comparator = "" if target.comparator in ("=", "yes") else f"{target.comparator} "
+    return f"{comparator}{format_number(target.value)}" if target.value is not None else ""
+
+
+def _baseline(indicator) -> str:
+    if indicator.baseline_text:
+        return indicator.baseline_text
+    if indicator.baseline_value is None:
+        return ""
+    year = f" ({indicator.baseline_year})" if indicator.baseline_year else ""
+    return f"{format_number(indicator.baseline_value)}{year}"
+
+
+def objective_row(
+    objective: Objective, plan: Plan, groups: dict[GroupKey, WeightGroup]
+) -> dict[str, object]:
+    """One objective's cells under `plan_columns(plan)`, plus its group heading and pk.
+
+    Several indicators go one per line in the indicator, baseline and target cells.
+    """
+    indicators = list(objective.indicators.all())
+    assignees = sorted(p.full_name for p in objective.assignees.all())
+    dirigente = objective.dirigente.full_name if objective.dirigente else ""
+    row: dict[str, object] = {
+        "pk": objective.pk,
+        "group": dipartimento_of(objective),
+        "code": objective.code,
+        "area": _units(objective, OrgUnit.Kind.DIPARTIMENTO),
+        "servizio": _units(objective, OrgUnit.Kind.SERVIZIO),
+        "ufficio": _units(objective, OrgUnit.Kind.UFFICIO),
+        "responsible": "; ".join(assignees) if assignees else dirigente,
+        "eq": objective.eq.full_name if objective.eq else "",
+        "dup": str(objective.programma) if objective.programma else objective.dup_text,
+        "title": objective.title,
+        "description": objective.description,
+        "weight": _weight(objective, plan),
+        "weight_share": weight_share(objective, groups),
+        "indicators": "\n".join(i.description for i in indicators),
+        "baseline": "\n".join(_baseline(i) for i in indicators),
+        "expected_result": objective.expected_result,
+        "deadline": objective.deadline_text
+        or (objective.deadline.strftime("%d/%m/%Y") if objective.deadline else ""),
+    }
+    for year in plan.years:
+        row[f"target_{year}"] = "\n".join(
+            "; ".join(target_text(t) for t in i.targets.all() if t.year == year) for i in indicators
+        ).strip("\n")
+    return row
+
+
+def plan_rows(
+    plan: Plan,
+    objectives: Iterable[Objective],
+    groups: dict[GroupKey, WeightGroup] | None = None,
+) -> list[dict[str, object]]:
+    """The rows of `objectives` (prefetched with `plan_objectives`)."""
+    groups = weight_groups([plan.pk]) if groups is None else groups
+    return [objective_row(objective, plan, groups) for objective in objectives]
+
+
+class LazyPlanRows(Sequence):
+    """The rows of a queryset built only for the slice a table page shows.
+
+    django-tables2 paginates any sequence: it asks its length (one COUNT) and one slice.
+    """
+
+    def __init__(self, plan: Plan, queryset) -> None:
+        self.plan = plan
+        self.queryset = queryset
+        self._groups: dict | None = None
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def __getitem__(self, index):
+        if self._groups is None:
+            self._groups = weight_groups([self.plan.pk])
+        if isinstance(index, slice):
+            return plan_rows(self.plan, self.queryset[index], self._groups)
+        return plan_rows(self.plan, [self.queryset[index]], self._groups)[0]

@@ -1,0 +1,121 @@
+"""PDF documents rendered by WeasyPrint from ordinary templates with print CSS.
+
+Django's templates escape every value, so no user text reaches the PDF as markup. WeasyPrint
+keeps the whole document in memory: whole plans are rendered by a background job in a process
+that exits when done (reporting.jobs); a request renders only small documents.
+"""
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from objectives.models import Plan
+from objectives.plan_table import PlanColumn, plan_columns, plan_rows
+from objectives.selectors import plan_objectives
+from piao.formatting import format_percent
+
+PAPERS = {"A4": "A4 landscape", "A3": "A3 landscape"}
+
+
+@dataclass
+class PdfDocument:
+    data: bytes
+    pages: int
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    # Our templates load nothing; refusing every fetch keeps the renderer off the network and
+    # the file system whatever a document holds.
+    raise ValueError(f"Risorsa esterna non ammessa nel PDF: {url[:100]}")
+
+
+def render_pdf(template: str, context: dict, *, progress=None) -> PdfDocument:
+    """A template rendered to a tagged PDF with its fonts embedded (DejaVu, installed)."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    if progress:
+        progress(40)
+    document = HTML(string=html, url_fetcher=_no_fetch).render(pdf_tags=True)
+    if progress:
+        progress(80)
+    return PdfDocument(data=document.write_pdf(pdf_tags=True), pages=len(document.pages))
+
+
+def _approval(plan: Plan) -> str:
+    if not plan.approval_act_number and not plan.approval_act_date:
+        return ""
+    text = "Approvato con delibera"
+    if plan.approval_act_number:
+        text += f" n. {plan.approval_act_number}"
+    if plan.approval_act_date:
+        text += f" del {plan.approval_act_date:%d/%m/%Y}"
+    return text
+
+
+def cells(row: dict, columns: list[PlanColumn]) -> list[tuple[str, str]]:
+    """A row's cells as (text, css class) in the order of `columns`."""
+    return [
+        (format_percent(row[c.key]), "num") if c.kind == "percent" else (row[c.key] or "", "lines")
+        for c in columns
+    ]
+
+
+def plan_groups(plan: Plan, objectives, columns) -> list[tuple[str, list[list]]]:
+    """The rows grouped under a heading per dipartimento/area, in the plan's order of first
+    appearance (the seeds list one dipartimento after the other)."""
+    rows = plan_rows(plan, objectives)
+    order: dict[str, int] = {}
+    for row in rows:
+        order.setdefault(row["group"], len(order))
+    rows.sort(key=lambda r: order[r["group"]])
+    return [
+        (name, [cells(row, columns) for row in items])
+        for name, items in groupby(rows, key=lambda r: r["group"])
+    ]
+
+
+def plan_to_pdf(
+    plan: Plan, objectives=None, *, paper: str = "A4", filtered: bool = False, progress=None
+) -> PdfDocument:
+    """The plan's tables as the Giunta approves them: landscape, a heading per dipartimento,
+    the header row on every page, ente, title, approval act, page x of y, date of issue."""
+    objectives = plan_objectives(plan) if objectives is None else objectives
+    columns = plan_columns(plan)
+    # The area column repeats the group heading; the PDF leaves it out to gain width.
+    columns = [c for c in columns if c.key != "area"]
+    total_width = sum(c.width for c in columns)
+    context = {
+        "plan": plan,
+        "paper": PAPERS[paper],
+        "columns": [(c, f"{c.width * 100 / total_width:.2f}") for c in columns],
+        "groups": plan_groups(plan, objectives, columns),
+        "approval": _approval(plan),
+        "issued": timezone.localdate(),
+        "filtered": filtered,
+    }
+    if progress:
+        progress(20)
+    return render_pdf("reporting/plan_pdf.html", context, progress=progress)
+
+
+def list_to_pdf(title: str, fields, rows: list[dict]) -> PdfDocument:
+    """A filtered list (a few hundred rows at most) in its own columns, landscape A4."""
+    context = {
+        "title": title,
+        "paper": PAPERS["A4"],
+        "fields": fields,
+        "rows": [
+            [
+                (format_percent(row[f.key]), "num")
+                if f.kind == "percent"
+                else (row[f.key] or "", "lines")
+                for f in fields
+            ]
+            for row in rows
+        ],
+        "issued": timezone.localdate(),
+    }
+    return render_pdf("reporting/list_pdf.html", context)

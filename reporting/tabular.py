@@ -1,0 +1,123 @@
+"""CSV, XLSX and JSON of a table's rows: the plan page's and the filtered lists'.
+
+A list's download takes the columns of the table the page shows (django-tables2), so it holds
+the same columns and exactly the filtered rows; every text cell goes through `neutralise`.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reporting.cells import neutralise
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    header: str
+    kind: str = "text"  # text | percent | number
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def rows_to_csv(fields: list[Field], rows: list[dict]) -> bytes:
+    """UTF-8 with a BOM (so that Excel reads the accents), comma-separated, dot decimals."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f.header for f in fields])
+    for row in rows:
+        writer.writerow(
+            ["" if (value := _plain(row.get(f.key))) is None else neutralise(value) for f in fields]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def rows_to_json(fields: list[Field], rows: list[dict], *, meta: dict) -> bytes:
+    document = {
+        **meta,
+        "columns": [{"key": f.key, "header": f.header} for f in fields],
+        "rows": [{f.key: _plain(row.get(f.key)) for f in fields} for row in rows],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def rows_to_xlsx(fields: list[Field], rows: list[dict], *, title: str) -> bytes:
+    """One sheet: styled frozen header, autofilter, widths, wrapped text, percent numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31] or "Elenco")
+    for index, field in enumerate(fields, start=1):
+        width = 12 if field.kind != "text" else min(50, max(12, len(field.header) + 4))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{len(rows) + 1}"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    header = []
+    for field in fields:
+        cell = WriteOnlyCell(sheet, value=field.header)
+        cell.font, cell.fill, cell.alignment = bold, fill, wrap
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        values = []
+        for field in fields:
+            value = row.get(field.key)
+            if isinstance(value, Decimal):
+                value = float(value)
+            if field.kind == "percent" and isinstance(value, int | float):
+                cell = WriteOnlyCell(sheet, value=value / 100)
+                cell.number_format = "0.##%"
+                value = cell
+            elif isinstance(value, dt.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                value = cell
+            elif isinstance(value, str) and value:
+                cell = WriteOnlyCell(sheet, value=neutralise(value))
+                cell.alignment = wrap
+                value = cell
+            values.append(value)
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def table_fields_rows(table) -> tuple[list[Field], list[dict]]:
+    """The columns and every row (not only a page) of a django-tables2 table of the app.
+
+    Percent columns keep their numbers; the others take the text the page shows. Columns
+    without data (checkboxes, actions) are left out.
+    """
+    from objectives.tables import PercentColumn
+
+    skip = {"select", "actions"}
+    columns = [c for c in table.columns if c.name not in skip]
+    fields = [
+        Field(c.name, str(c.header), "percent" if isinstance(c.column, PercentColumn) else "text")
+        for c in columns
+    ]
+    rows = []
+    for bound_row in table.rows:
+        row = {}
+        for column, field in zip(columns, fields, strict=True):
+            if field.kind == "percent":
+                row[field.key] = column.accessor.resolve(bound_row.record, quiet=True)
+            else:
+                row[field.key] = str(bound_row.get_cell_value(column.name))
+        rows.append(row)
+    return fields, rows

@@ -1,0 +1,216 @@
+"""The reporting app's pages: downloads of the plan and of the lists, export jobs, open data."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from objectives import selectors
+from objectives.filters import ProgressFilter
+from objectives.views.lists import list_source
+from organisation.access import user_entes
+from reporting import jobs, tabular
+from reporting.models import ExportJob
+
+SYNC_PDF_MAX_ROWS = 300
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "reporting/export_error.html", {"message": message}, status=400)
+
+
+def _download(data: bytes, file_name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=jobs.MIME[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The plan page's rows, with its filters, as PDF, XLSX, CSV or JSON."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if fmt not in ("pdf", "xlsx", "csv", "json"):
+        raise Http404
+    try:
+        if fmt == "pdf":
+            objectives, _filtered = jobs.filtered_objectives(plan, request.GET)
+            if objectives.count() > SYNC_PDF_MAX_ROWS:
+                raise jobs.ExportInputError(
+                    _(
+                        "Un PDF di più di %(n)s obiettivi si prepara in background: usa il "
+                        "pulsante «Prepara il PDF per la Giunta» nella pagina del piano."
+                    )
+                    % {"n": SYNC_PDF_MAX_ROWS}
+                )
+        data, _pages = jobs.render_export(plan, ExportJob.Kind.PLAN, fmt, query=request.GET)
+    except jobs.ExportInputError as exc:
+        return _bad_request(request, str(exc))
+    return _download(data, jobs.export_file_name(plan, ExportJob.Kind.PLAN, fmt), fmt)
+
+
+@login_required
+def list_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    """A list page's filtered rows (every page of them) in the list's own columns."""
+    try:
+        queryset, table_class, title = list_source(name, request.user)
+    except KeyError:
+        raise Http404 from None
+    if fmt not in ("csv", "xlsx", "json", "pdf"):
+        raise Http404
+    progress_filter = ProgressFilter(request.GET, queryset=queryset, user=request.user)
+    if not progress_filter.is_valid():
+        return _bad_request(request, _("I filtri indicati non sono validi."))
+    table = table_class(progress_filter.qs)
+    RequestConfig(request, paginate=False).configure(table)
+    fields, rows = tabular.table_fields_rows(table)
+    file_name = f"{name}.{fmt}"
+    if fmt == "csv":
+        data = tabular.rows_to_csv(fields, rows)
+    elif fmt == "xlsx":
+        data = tabular.rows_to_xlsx(fields, rows, title=str(title))
+    elif fmt == "json":
+        data = tabular.rows_to_json(fields, rows, meta={"schema": "piao.list/1", "list": name})
+    else:
+        if len(rows) > SYNC_PDF_MAX_ROWS:
+            return _bad_request(
+                request,
+                _("Il PDF è disponibile fino a %(n)s righe: restringi i filtri o scarica l'XLSX.")
+                % {"n": SYNC_PDF_MAX_ROWS},
+            )
+        from reporting.pdf import list_to_pdf
+
+        data = list_to_pdf(str(title), fields, rows).data
+    return _download(data, file_name, fmt)
+
+
+def _job_for_user(user, pk: int) -> ExportJob:
+    job = (
+        ExportJob.objects.filter(ente__in=user_entes(user), pk=pk)
+        .select_related("plan__ente")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_POST
+def export_job_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a background export of the plan (or of the filtered rows, or the Relazione)."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    query = QueryDict(request.POST.get("query", ""))
+    filters = {key: query.getlist(key) for key in query if key != "page"}
+    year = request.POST.get("year") or None
+    try:
+        job = jobs.export_job_create(
+            plan=plan,
+            kind=request.POST.get("kind", ""),
+            fmt=request.POST.get("format", ""),
+            filters=filters,
+            year=int(year) if year and year.isdigit() else None,
+            acting_user=request.user,
+        )
+    except jobs.ExportInputError as exc:
+        return _bad_request(request, str(exc))
+    jobs.export_job_launch(job)
+    return redirect("reporting:export_job_detail", pk=job.pk)
+
+
+@login_required
+def export_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress; htmx polls the status partial until the file is ready."""
+    job = _job_for_user(request.user, pk)
+    template = "reporting/export_job_detail.html"
+    if request.htmx:
+        template += "#job-status"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job_for_user(request.user, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file_name,
+        content_type=jobs.MIME[job.format],
+    )
+
+
+@login_required
+def export_job_list(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    job_list = ExportJob.objects.filter(ente=plan.ente_id, plan=plan).select_related(
+        "requested_by"
+    )[:20]
+    return render(request, "reporting/export_job_list.html", {"plan": plan, "jobs": job_list})
+
+
+def _relazione_context(request, plan, year: int, form=None) -> dict:
+    from objectives.permissions import role_in
+    from organisation.models import Membership
+    from reporting.forms import ValidationStatementForm
+    from reporting.relazione import RelazioneError, build_relazione
+
+    context = {"plan": plan, "year": year}
+    try:
+        context["relazione"] = build_relazione(plan, year)
+    except RelazioneError as exc:
+        context["error"] = str(exc)
+        return context
+    if role_in(request.user, plan.ente_id) == Membership.Role.NDV:
+        statement = context["relazione"].statement
+        initial = (
+            {
+                "statement": statement.statement,
+                "validated_on": statement.validated_on,
+                "signatories": statement.signatories,
+            }
+            if statement
+            else {}
+        )
+        context["statement_form"] = form or ValidationStatementForm(initial=initial)
+    return context
+
+
+@login_required
+def relazione_index(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    year = max(
+        (y for y in plan.years if plan.periods.filter(reference_date__year=y).exists()),
+        default=plan.first_year,
+    )
+    return redirect("reporting:relazione_detail", pk=plan.pk, year=year)
+
+
+@login_required
+def relazione_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The year's Relazione as a page, with its PDF and, for the NdV, the validation form."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if year not in plan.years:
+        raise Http404
+    context = _relazione_context(request, plan, year)
+    status = 400 if "error" in context else 200
+    return render(request, "reporting/relazione_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def relazione_validate(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    from reporting.forms import ValidationStatementForm
+    from reporting.services import validation_statement_save
+
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if year not in plan.years:
+        raise Http404
+    form = ValidationStatementForm(request.POST)
+    if not form.is_valid():
+        context = _relazione_context(request, plan, year, form=form)
+        return render(request, "reporting/relazione_detail.html", context, status=400)
+    validation_statement_save(plan=plan, year=year, acting_user=request.user, **form.cleaned_data)
+    return redirect("reporting:relazione_detail", pk=plan.pk, year=year)
