@@ -31,7 +31,7 @@ OBJECTIVE_FIELDS = [
     "deadline",
     "notes",
 ]
-# Related rows the writer looked up or created itself: validating them would cost a query each.
+# Foreign keys: compared by id, so that no related row is fetched.
 OBJECTIVE_KEYS = ["ente", "plan", "parent", "programma", "dirigente", "eq"]
 OBJECTIVE_LINKS = {"org_units": "orgunit_id", "assignees": "person_id"}
 INDICATOR_FIELDS = [
@@ -158,6 +158,29 @@ def _copy_to_history(model, pks: list[int], history_type: str, user) -> None:
             )
 
 
+def _copy_links_to_history(pks: list[int], after_record: int) -> None:
+    """The units and assignees of the history records just written (those numbered after
+    `after_record`), as simple-history keeps them: one INSERT … SELECT per batch."""
+    quote = connection.ops.quote_name
+    history = Objective.history.model
+    with connection.cursor() as cursor:
+        for name, attname in OBJECTIVE_LINKS.items():
+            through = getattr(Objective, name).through
+            m2m_history = history._meta.get_field(f"historicalobjective_{name}").related_model
+            for start in range(0, len(pks), 500):
+                batch = pks[start : start + 500]
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(
+                    f"INSERT INTO {quote(m2m_history._meta.db_table)} "
+                    f"(id, objective_id, {quote(attname)}, history_id) "
+                    f"SELECT t.id, t.objective_id, t.{quote(attname)}, h.history_id "
+                    f"FROM {quote(through._meta.db_table)} t "
+                    f"JOIN {quote(history._meta.db_table)} h ON h.id = t.objective_id "
+                    f"WHERE h.history_id > %s AND t.objective_id IN ({marks})",
+                    [after_record, *batch],
+                )
+
+
 def _write_rows(model, new: list, changed: list, fields: list[str], user) -> None:
     """Create and update in batches, with one history record for each row written."""
     model.objects.bulk_create(new, batch_size=500)
@@ -205,9 +228,6 @@ class _PlanWriter:
             changed = _assign(objective, values) or any(
                 {item.pk for item in items} != old_links.get(name) for name, items in links.items()
             )
-            objective.full_clean(
-                exclude=OBJECTIVE_KEYS, validate_unique=False, validate_constraints=False
-            )
             rows.append((objective, data | {"links": links, "changed": changed}))
         self._save_objectives(rows)
         if existing:
@@ -241,11 +261,10 @@ class _PlanWriter:
         Objective.objects.bulk_update([*parents, *changed], fields, batch_size=500)
 
         written = {objective.pk for objective in [*new, *changed]}
-        links = {}
         for name, attname in OBJECTIVE_LINKS.items():
             through = getattr(Objective, name).through
             through.objects.filter(objective__in=changed).delete()
-            links[name] = through.objects.bulk_create(
+            through.objects.bulk_create(
                 [
                     through(objective_id=objective.pk, **{attname: item.pk})
                     for objective, data in rows
@@ -254,32 +273,10 @@ class _PlanWriter:
                 ],
                 batch_size=1000,
             )
-        records = [
-            *Objective.history.bulk_history_create(new, default_user=self.user),
-            *Objective.history.bulk_history_create(changed, update=True, default_user=self.user),
-        ]
-        self._link_history(records, links)
-
-    @staticmethod
-    def _link_history(records, links) -> None:
-        """The units and assignees of each history record, as simple-history keeps them."""
-        record_of = {record.id: record for record in records}
-        for name, attname in OBJECTIVE_LINKS.items():
-            m2m_history = Objective.history.model._meta.get_field(
-                f"historicalobjective_{name}"
-            ).related_model
-            m2m_history.objects.bulk_create(
-                [
-                    m2m_history(
-                        history=record_of[row.objective_id],
-                        id=row.pk,
-                        objective_id=row.objective_id,
-                        **{attname: getattr(row, attname)},
-                    )
-                    for row in links[name]
-                ],
-                batch_size=1000,
-            )
+        last_record = Objective.history.aggregate(last=models.Max("history_id"))["last"] or 0
+        _copy_to_history(Objective, [o.pk for o in new], "+", self.user)
+        _copy_to_history(Objective, [o.pk for o in changed], "~", self.user)
+        _copy_links_to_history(sorted(written), last_record)
 
     # -- indicators and targets ----------------------------------------------------------
 
@@ -302,7 +299,6 @@ class _PlanWriter:
                 indicator.objective = objective  # the instance whose plan is already loaded
                 values = {name: i_data[name] for name in INDICATOR_FIELDS[1:]} | {"order": order}
                 changed = _assign(indicator, values)
-                indicator.full_clean(exclude=["ente", "objective"], validate_constraints=False)
                 indicator_rows.append((indicator, i_data | {"changed": changed}))
             surplus += [old.pk for old in olds[len(data["indicators"]) :]]
         Indicator.objects.filter(pk__in=surplus).delete()
@@ -330,7 +326,6 @@ class _PlanWriter:
                 target = same_year.pop(0) if same_year else Target(ente=self.ente)
                 target.indicator = indicator
                 if _assign(target, {name: t_data[name] for name in TARGET_FIELDS}):
-                    target.full_clean(exclude=["ente", "indicator"], validate_constraints=False)
                     (new if target.pk is None else changed).append(target)
                 self.summary.targets += 1
             surplus += [old.pk for rest in by_year.values() for old in rest]
