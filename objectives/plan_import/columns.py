@@ -7,7 +7,7 @@ and "peso" are the same column.
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from objectives.plan_import.layout import LAYOUT
 from objectives.plan_import.values import clean_text, fold, years_in
@@ -139,6 +139,7 @@ def recognise(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def role_base(role: str | None) -> str:
     return (role or "").split("@", 1)[0]
 

@@ -41,6 +41,14 @@ class Preview:
     built: Built
     plan: Plan | None
     notes: list[str] = field(default_factory=list)
+    _counts: dict[str, int] | None = field(default=None, repr=False)
+
+    def compact(self) -> None:
+        """Let the rows read and the document as built go, keeping the checked document, the
+        counts and the messages: most of a large file's memory, not needed to write it."""
+        self._counts = self.counts
+        self.table.records.clear()
+        self.built.document = {**self.built.document, "objectives": []}
 
     @property
     def header(self) -> Header | None:
@@ -60,6 +68,8 @@ class Preview:
 
     @property
     def counts(self) -> dict[str, int]:
+        if self._counts is not None:
+            return self._counts
         objectives = self.objectives
         indicators = [i for o in objectives for i in o["indicators"]]
         people = {n for o in objectives for n in [o["dirigente"], o["eq"], *o["assignees"]] if n}

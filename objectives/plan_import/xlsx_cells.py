@@ -59,6 +59,7 @@ def _parse(archive: zipfile.ZipFile, path: str, start=None, end=None, text=None)
         parser.ParseFile(handle)
 
 
+@lru_cache(maxsize=256)
 def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
