@@ -85,6 +85,19 @@ class _Directory:
         self.people = {p.full_name: p for p in Person.objects.filter(ente=ente)}
         self.units = {(u.kind, u.name, u.parent_id): u for u in OrgUnit.objects.filter(ente=ente)}
 
+    def add_people(self, names) -> None:
+        """Create in one batch the people of the file the ente does not have yet."""
+        new = [
+            Person(ente=self.ente, full_name=name)
+            for name in dict.fromkeys(names)
+            if name and name not in self.people
+        ]
+        for person in new:
+            person.full_clean(exclude=["ente", "user"], validate_unique=False)
+        for person in Person.objects.bulk_create(new, batch_size=500):
+            self.people[person.full_name] = person
+        self.summary.people += len(new)
+
     def person(self, name: str | None) -> Person | None:
         if not name:
             return None
@@ -335,12 +348,19 @@ class _PlanWriter:
     # -- people --------------------------------------------------------------------------
 
     def people(self, documents: list[dict]) -> None:
+        """The posts the file names (dirigente, EQ...), those the ente lacks added at once."""
+        known = set(
+            Assignment.objects.filter(ente=self.ente).values_list("person_id", "role", "unit_id")
+        )
+        new = []
         for data in documents:
             person = self.directory.person(data["name"])
             unit = self.directory.find_unit(data["unit"]) if data["unit"] else None
-            Assignment.objects.get_or_create(
-                ente=self.ente, person=person, role=data["role"], unit=unit
-            )
+            key = (person.pk, data["role"], unit.pk if unit else None)
+            if key not in known:
+                known.add(key)
+                new.append(Assignment(ente=self.ente, person=person, role=data["role"], unit=unit))
+        Assignment.objects.bulk_create(new, batch_size=500)
 
 
 def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
@@ -362,7 +382,18 @@ def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
     plan.full_clean()
     plan.save()
     summary = ImportSummary(plan=plan, plan_created=plan_created)
-    writer = _PlanWriter(plan, summary, _Directory(ente, summary), acting_user)
+    directory = _Directory(ente, summary)
+    directory.add_people(
+        [
+            *(
+                name
+                for o in document["objectives"]
+                for name in (o["dirigente"], o["eq"], *o["assignees"])
+            ),
+            *(p["name"] for p in document["people"]),
+        ]
+    )
+    writer = _PlanWriter(plan, summary, directory, acting_user)
     rows = writer.objectives(document["objectives"])
     writer.indicators(rows)
     writer.people(document["people"])
