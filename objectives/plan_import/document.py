@@ -26,11 +26,12 @@ def _allowed(choices) -> frozenset[str]:
 
 
 @lru_cache(maxsize=64)
-def _limits(model, name: str) -> tuple[int | None, int | None, int | None]:
-    """The field's max_length, max_digits and decimal_places: what the database would refuse,
-    checked here so that the writer need not validate every row again."""
+def _limits(model, name: str) -> tuple[str, int | None, int | None, int | None]:
+    """The field's label, max_length, max_digits and decimal_places: what the database would
+    refuse, checked here so that the writer need not validate every row again."""
     field = model._meta.get_field(name)
     return (
+        str(field.verbose_name),
         getattr(field, "max_length", None),
         getattr(field, "max_digits", None),
         getattr(field, "decimal_places", None),
@@ -60,11 +61,12 @@ class _Checker:
         if required and not value:
             self.fail(where, f"«{key}» è vuoto.")
         if field is not None:
-            max_length = _limits(*field)[0]
+            label, max_length = _limits(*field)[:2]
             if max_length and len(value) > max_length:
                 self.fail(
                     where,
-                    f"«{key}» è troppo lungo ({len(value)} caratteri): il massimo è {max_length}.",
+                    f"«{key}» ({label}) è troppo lungo: {len(value)} caratteri, "
+                    f"il massimo è {max_length}.",
                 )
                 return value[:max_length]
         return value
@@ -86,9 +88,15 @@ class _Checker:
         if minimum is not None and number < minimum:
             self.fail(where, f"«{key}» non può essere minore di {minimum}.")
             return None
-        if field is not None and not self._fits(number, *_limits(*field)[1:]):
-            self.fail(where, f"«{key}» vale {value!r}: troppe cifre per il campo.")
-            return None
+        if field is not None:
+            label, _length, max_digits, places = _limits(*field)
+            if not self._fits(number, max_digits, places):
+                self.fail(
+                    where,
+                    f"«{key}» ({label}) vale {value!r}: al massimo {max_digits - places} cifre "
+                    f"prima della virgola e {places} dopo.",
+                )
+                return None
         return number
 
     @staticmethod
