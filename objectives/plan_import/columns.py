@@ -258,6 +258,8 @@ class Header:
     line: int
     manual: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    _found: set[str] = field(default_factory=set, repr=False, compare=False)
+    _found_for: tuple | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def exact(self) -> bool:
@@ -272,7 +274,12 @@ class Header:
 
     @property
     def found(self) -> set[str]:
-        return {role_base(role) for role in self.roles if role}
+        # Read for every row: kept until the roles change (a repeated header inherits some).
+        key = tuple(self.roles)
+        if self._found_for != key:
+            self._found = {role_base(role) for role in self.roles if role}
+            self._found_for = key
+        return self._found
 
 
 def build_header(rows: list[list[str]], line: int) -> Header:

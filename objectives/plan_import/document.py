@@ -25,6 +25,11 @@ def _allowed(choices) -> frozenset[str]:
     return frozenset(choices.values)
 
 
+@lru_cache(maxsize=16)
+def _decimal_validator(max_digits: int, places: int) -> DecimalValidator:
+    return DecimalValidator(max_digits, places)
+
+
 @lru_cache(maxsize=64)
 def _limits(model, name: str) -> tuple[str, int | None, int | None, int | None]:
     """The field's label, max_length, max_digits and decimal_places: what the database would
@@ -104,7 +109,7 @@ class _Checker:
         if max_digits is None:
             return number.is_finite()
         try:
-            DecimalValidator(max_digits, places)(number)
+            _decimal_validator(max_digits, places)(number)
         except ValidationError:
             return False
         return True

@@ -143,11 +143,14 @@ class _Directory:
         return units
 
 
-def _copy_to_history(model, pks: list[int], history_type: str, user) -> None:
+def _copy_to_history(
+    model, pks: list[int], history_type: str, user, *, column: str | None = None
+) -> None:
     """One history record per row, copied by the database from the rows just written.
 
     The same records simple-history makes (every tracked column, when, who, + or ~), written
-    with one INSERT … SELECT per batch instead of a Python object per row.
+    with one INSERT … SELECT per batch instead of a Python object per row. The rows are those
+    whose primary key, or `column`, is in `pks`.
     """
     if not pks:
         return
@@ -166,7 +169,7 @@ def _copy_to_history(model, pks: list[int], history_type: str, user) -> None:
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
                 f"SELECT {source}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                f"WHERE {quote(column or model._meta.pk.column)} IN ({marks})",
                 [timezone.now(), history_type, user.pk if user else None, None, *batch],
             )
 
@@ -192,6 +195,36 @@ def _copy_links_to_history(pks: list[int], after_record: int) -> None:
                     f"WHERE h.history_id > %s AND t.objective_id IN ({marks})",
                     [after_record, *batch],
                 )
+
+
+def _insert_plain(model, names: list[str], rows: list[tuple]) -> None:
+    """Insert rows given as tuples of values, many rows per statement, without a model
+    instance per row: for the many rows whose primary keys nobody needs (the targets of new
+    indicators)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    # Only dates and decimals need the backend's adaptation; other values go as they are.
+    adapt = [
+        field if isinstance(field, models.DateField | models.DecimalField) else None
+        for field in fields
+    ]
+    row_marks = f"({', '.join(['%s'] * len(fields))})"
+    size = min(1000, connection.ops.bulk_batch_size(fields, rows))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} "
+                f"({', '.join(quote(field.column) for field in fields)}) "
+                f"VALUES {', '.join([row_marks] * len(batch))}",
+                [
+                    value if field is None else field.get_db_prep_save(value, connection)
+                    for row in batch
+                    for field, value in zip(adapt, row, strict=True)
+                ],
+            )
 
 
 def _write_rows(model, new: list, changed: list, fields: list[str], user) -> None:
@@ -311,8 +344,11 @@ class _PlanWriter:
                 indicator = olds[order - 1] if order <= len(olds) else Indicator(ente=self.ente)
                 indicator.objective = objective  # the instance whose plan is already loaded
                 values = {name: i_data[name] for name in INDICATOR_FIELDS[1:]} | {"order": order}
+                created = indicator.pk is None
                 changed = _assign(indicator, values)
-                indicator_rows.append((indicator, i_data | {"changed": changed}))
+                indicator_rows.append(
+                    (indicator, i_data | {"changed": changed, "created": created})
+                )
             surplus += [old.pk for old in olds[len(data["indicators"]) :]]
         Indicator.objects.filter(pk__in=surplus).delete()
         _write_rows(
@@ -329,7 +365,19 @@ class _PlanWriter:
         new: list[Target] = []
         changed: list[Target] = []
         surplus: list[int] = []
+        # The targets of an indicator created just now are all new: plain rows, with their
+        # history copied by indicator.
+        plain: list[tuple] = []
+        plain_indicators: list[int] = []
         for indicator, i_data in indicator_rows:
+            if i_data["created"]:
+                plain_indicators.append(indicator.pk)
+                for t_data in i_data["targets"]:
+                    plain.append(
+                        (self.ente.pk, indicator.pk, *(t_data[name] for name in TARGET_FIELDS))
+                    )
+                self.summary.targets += len(i_data["targets"])
+                continue
             cached = getattr(indicator, "_prefetched_objects_cache", {}).get("targets")
             by_year: dict[int, list[Target]] = {}
             for old in cached or []:
@@ -343,6 +391,8 @@ class _PlanWriter:
                 self.summary.targets += 1
             surplus += [old.pk for rest in by_year.values() for old in rest]
         Target.objects.filter(pk__in=surplus).delete()
+        _insert_plain(Target, ["ente", "indicator", *TARGET_FIELDS], plain)
+        _copy_to_history(Target, plain_indicators, "+", self.user, column="indicator_id")
         _write_rows(Target, new, changed, TARGET_FIELDS, self.user)
 
     # -- people --------------------------------------------------------------------------
