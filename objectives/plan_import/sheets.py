@@ -148,9 +148,8 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
         raise SheetError("Il file non è un XLSX valido: manca la cartella di lavoro.")
 
 
-def _scan_xml(archive: zipfile.ZipFile) -> set[str]:
-    """Refuse XML with a document type; return the sheets that have merged cells."""
-    with_merges = set()
+def _scan_xml(archive: zipfile.ZipFile) -> None:
+    """Refuse XML with a document type or entities before any of it is parsed."""
     for name in archive.namelist():
         if not name.endswith((".xml", ".rels", ".vml")):
             continue
@@ -163,10 +162,7 @@ def _scan_xml(archive: zipfile.ZipFile) -> set[str]:
                         "Il file XLSX contiene definizioni XML non ammesse (possibile "
                         "«XML bomb»): non è stato letto."
                     )
-                if b"<mergeCell " in window:
-                    with_merges.add(name)
                 tail = window[-16:]
-    return with_merges
 
 
 def _cell_text(value, number_format: str | None) -> str:
