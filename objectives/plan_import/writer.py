@@ -6,6 +6,7 @@ re-import; a row whose values did not change is not written and gets no history 
 Writes go in batches, with one history record per row written.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,10 +247,15 @@ class _PlanWriter:
     # -- objectives ----------------------------------------------------------------------
 
     def objectives(self, documents: list[dict]) -> list[tuple[Objective, dict]]:
-        existing = {
-            o.code: o
-            for o in Objective.objects.filter(plan=self.plan).prefetch_related(*OBJECTIVE_LINKS)
-        }
+        existing = {o.code: o for o in Objective.objects.filter(plan=self.plan)}
+        # The links as pairs of ids: a prefetch would make a queryset per objective.
+        linked = {name: defaultdict(set) for name in OBJECTIVE_LINKS}
+        if existing:
+            for name, attname in OBJECTIVE_LINKS.items():
+                through = getattr(Objective, name).through
+                pairs = through.objects.filter(objective__plan=self.plan)
+                for objective_id, item_id in pairs.values_list("objective_id", attname):
+                    linked[name][objective_id].add(item_id)
         rows: list[tuple[Objective, dict]] = []
         for order, data in enumerate(documents, start=1):
             objective = existing.pop(data["code"], None) or Objective(
@@ -262,7 +268,7 @@ class _PlanWriter:
                 ),
             }
             old_links = (
-                {name: {item.pk for item in getattr(objective, name).all()} for name in links}
+                {name: linked[name].get(objective.pk, set()) for name in links}
                 if objective.pk
                 else {}
             )
@@ -327,14 +333,18 @@ class _PlanWriter:
     # -- indicators and targets ----------------------------------------------------------
 
     def indicators(self, rows: list[tuple[Objective, dict]]) -> None:
-        known = [objective.pk for objective, _data in rows if objective.pk]
         existing: dict[int, list[Indicator]] = {}
-        for indicator in (
-            Indicator.objects.filter(objective_id__in=known)
-            .prefetch_related("targets")
-            .order_by("objective_id", "order", "id")
+        for indicator in Indicator.objects.filter(objective__plan=self.plan).order_by(
+            "objective_id", "order", "id"
         ):
             existing.setdefault(indicator.objective_id, []).append(indicator)
+        # Targets grouped here, not prefetched: a prefetch would make a queryset per indicator.
+        self.existing_targets: dict[int, list[Target]] = defaultdict(list)
+        if existing:
+            for target in Target.objects.filter(indicator__objective__plan=self.plan).order_by(
+                "indicator_id", "year", "id"
+            ):
+                self.existing_targets[target.indicator_id].append(target)
 
         indicator_rows: list[tuple[Indicator, dict]] = []
         surplus: list[int] = []
@@ -378,9 +388,8 @@ class _PlanWriter:
                     )
                 self.summary.targets += len(i_data["targets"])
                 continue
-            cached = getattr(indicator, "_prefetched_objects_cache", {}).get("targets")
             by_year: dict[int, list[Target]] = {}
-            for old in cached or []:
+            for old in self.existing_targets.get(indicator.pk, []):
                 by_year.setdefault(old.year, []).append(old)
             for t_data in i_data["targets"]:
                 same_year = by_year.get(t_data["year"])
