@@ -10,9 +10,7 @@ import gc
 import io
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,68 +59,6 @@ def server_times(client, url: str, repeat: int = 30) -> tuple[float, float]:
         assert response.status_code == 200, (url, response.status_code)
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-
-
-def spreadsheet_figures(client, user) -> None:
-    """Import of 5,000 objectives from our XLSX (a child process: wall time and peak memory),
-    and the preview page of 1,000 objectives."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
-    from objectives.plan_import.spreadsheet import preview_spreadsheet
-    from objectives.synthetic import make_synthetic_ente
-    from organisation.models import Membership
-    from reporting.xlsx import plan_to_xlsx
-
-    size = int(os.environ.get("BENCH_IMPORT_SIZE", "5000"))
-    plan = make_synthetic_ente(950, size)
-    document: dict = {}
-    emit(f"export_xlsx_{size}", timed(lambda: document.update(data=plan_to_xlsx(plan))), "s")
-    path = Path(tempfile.mkdtemp()) / f"plan-{size}.xlsx"
-    path.write_bytes(document["data"])
-    emit(f"xlsx_{size}_size", len(document["data"]) / 1024 / 1024, "MB")
-    emit(
-        f"preview_xlsx_{size}",
-        timed(
-            lambda: preview_spreadsheet(
-                document["data"],
-                path.name,
-                ente_slug="anteprima-xlsx",
-                plan_title=plan.title,
-                first_year=2024,
-                last_year=2026,
-            )
-        ),
-        "s",
-    )
-    command = [sys.executable, str(ROOT / "manage.py"), "import_plan", str(path)]
-    command += ["--ente", f"copia-xlsx-{size}", "--plan-title", plan.title]
-    command += ["--first-year", "2024", "--last-year", "2026"]
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-    emit(f"import_xlsx_{size}", time.perf_counter() - start, "s")
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    emit(f"import_xlsx_{size}_peak", peak_kb / 1024, "MB")
-
-    preview_plan = make_synthetic_ente(951, 1000)
-    Membership.objects.get_or_create(
-        user=user, ente=preview_plan.ente, defaults={"role": Membership.Role.CONTROLLO}
-    )
-    upload = SimpleUploadedFile("plan-1000.xlsx", plan_to_xlsx(preview_plan))
-    response = client.post(
-        reverse("objectives:plan_import"),
-        {
-            "ente": preview_plan.ente.pk,
-            "title": "Anteprima",
-            "first_year": 2024,
-            "last_year": 2026,
-            "file": upload,
-        },
-    )
-    assert response.status_code == 302, response.status_code
-    median, p95 = server_times(client, response["Location"], repeat=5)
-    emit("import_preview_1000_p50", median, "ms")
-    emit("import_preview_1000_p95", p95, "ms")
 
 
 def main() -> None:
@@ -186,6 +122,8 @@ def main() -> None:
     median, p95 = server_times(client, "/")
     emit("home_p50", median, "ms")
     emit("home_p95", p95, "ms")
+    from bench.spreadsheet import spreadsheet_figures
+
     spreadsheet_figures(client, user)
     __import__("bench.exports").exports.export_figures()
 

@@ -20,6 +20,7 @@ __all__ = [
     "PlanImportError",
     "import_plan_document",
     "read_plan_document",
+    "write_checked_document",
 ]
 
 
@@ -32,6 +33,17 @@ def import_plan_document(
 ) -> ImportSummary:
     """Check and write a piao.plan/1 document; with dry_run nothing stays written."""
     document = read_plan_document(data, **overrides)
+    return write_checked_document(document, acting_user=acting_user, dry_run=dry_run)
+
+
+def write_checked_document(
+    document: dict, *, acting_user=None, dry_run: bool = False
+) -> ImportSummary:
+    """Write a document `read_plan_document` returned, in one transaction.
+
+    The rows are not validated one by one again: the check covered what the models' clean()
+    and field validators would say, and the database's constraints remain the safety net.
+    """
     summary: ImportSummary | None = None
     try:
         with transaction.atomic():

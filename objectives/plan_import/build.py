@@ -54,6 +54,7 @@ class Built:
     document: dict
     lines: list[list[int]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    checked: dict | None = None  # the document as read_plan_document returned it, if accepted
 
     @property
     def errors(self) -> list[Issue]:

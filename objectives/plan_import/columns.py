@@ -7,7 +7,7 @@ and "peso" are the same column.
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from objectives.plan_import.layout import LAYOUT
 from objectives.plan_import.values import clean_text, fold, years_in
@@ -139,6 +139,7 @@ def recognise(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def role_base(role: str | None) -> str:
     return (role or "").split("@", 1)[0]
 
@@ -257,6 +258,8 @@ class Header:
     line: int
     manual: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    _found: set[str] = field(default_factory=set, repr=False, compare=False)
+    _found_for: tuple | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def exact(self) -> bool:
@@ -271,7 +274,12 @@ class Header:
 
     @property
     def found(self) -> set[str]:
-        return {role_base(role) for role in self.roles if role}
+        # Read for every row: kept until the roles change (a repeated header inherits some).
+        key = tuple(self.roles)
+        if self._found_for != key:
+            self._found = {role_base(role) for role in self.roles if role}
+            self._found_for = key
+        return self._found
 
 
 def build_header(rows: list[list[str]], line: int) -> Header:

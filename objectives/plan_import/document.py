@@ -5,8 +5,11 @@ Every problem is collected with where it is, in Italian; nothing stops at the fi
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.utils.text import slugify
 
 from objectives.models import Indicator, Objective, Plan, Programma, Target
@@ -15,6 +18,29 @@ from organisation.models import Assignment, OrgUnit
 
 SCHEMA = "piao.plan/1"
 UNIT_KIND_RANK = {kind: rank for rank, kind in enumerate(OrgUnit.Kind.values)}
+
+
+@lru_cache(maxsize=16)
+def _allowed(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
+@lru_cache(maxsize=16)
+def _decimal_validator(max_digits: int, places: int) -> DecimalValidator:
+    return DecimalValidator(max_digits, places)
+
+
+@lru_cache(maxsize=64)
+def _limits(model, name: str) -> tuple[str, int | None, int | None, int | None]:
+    """The field's label, max_length, max_digits and decimal_places: what the database would
+    refuse, checked here so that the writer need not validate every row again."""
+    field = model._meta.get_field(name)
+    return (
+        str(field.verbose_name),
+        getattr(field, "max_length", None),
+        getattr(field, "max_digits", None),
+        getattr(field, "decimal_places", None),
+    )
 
 
 class _Checker:
@@ -26,7 +52,8 @@ class _Checker:
     def fail(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
 
-    def text(self, obj: dict, key: str, where: str, *, required: bool = False) -> str:
+    def text(self, obj: dict, key: str, where: str, *, required: bool = False, field=None) -> str:
+        """`field` is (model, name) when the column has a maximum length."""
         value = obj.get(key)
         if value is None:
             if required:
@@ -35,11 +62,23 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(where, f"«{key}» deve essere un testo.")
             return ""
-        if required and not value.strip():
+        value = value.strip()
+        if required and not value:
             self.fail(where, f"«{key}» è vuoto.")
-        return value.strip()
+        if field is not None:
+            label, max_length = _limits(*field)[:2]
+            if max_length and len(value) > max_length:
+                self.fail(
+                    where,
+                    f"«{key}» ({label}) è troppo lungo: {len(value)} caratteri, "
+                    f"il massimo è {max_length}.",
+                )
+                return value[:max_length]
+        return value
 
-    def number(self, obj: dict, key: str, where: str, *, minimum: Decimal | None = None):
+    def number(
+        self, obj: dict, key: str, where: str, *, minimum: Decimal | None = None, field=None
+    ):
         value = obj.get(key)
         if value is None:
             return None
@@ -54,7 +93,26 @@ class _Checker:
         if minimum is not None and number < minimum:
             self.fail(where, f"«{key}» non può essere minore di {minimum}.")
             return None
+        if field is not None:
+            label, _length, max_digits, places = _limits(*field)
+            if not self._fits(number, max_digits, places):
+                self.fail(
+                    where,
+                    f"«{key}» ({label}) vale {value!r}: al massimo {max_digits - places} cifre "
+                    f"prima della virgola e {places} dopo.",
+                )
+                return None
         return number
+
+    @staticmethod
+    def _fits(number: Decimal, max_digits: int | None, places: int | None) -> bool:
+        if max_digits is None:
+            return number.is_finite()
+        try:
+            _decimal_validator(max_digits, places)(number)
+        except ValidationError:
+            return False
+        return True
 
     def year(self, obj: dict, key: str, where: str, *, required: bool = False) -> int | None:
         value = obj.get(key)
@@ -81,7 +139,7 @@ class _Checker:
         value = obj.get(key)
         if value is None:
             return default
-        if value not in choices.values:
+        if not isinstance(value, str) or value not in _allowed(choices):
             allowed = ", ".join(choices.values)
             self.fail(where, f"«{key}» vale {value!r}: ammessi {allowed}.")
             return default
@@ -108,12 +166,14 @@ def _read_indicator(c: _Checker, raw: Any, where: str, plan_years: range) -> dic
     indicator = {
         "description": c.text(raw, "description", where),
         "kind": c.choice(raw, "kind", where, Indicator.Kind, Indicator.Kind.NUMBER),
-        "unit": c.text(raw, "unit", where),
+        "unit": c.text(raw, "unit", where, field=(Indicator, "unit")),
         "direction": c.choice(
             raw, "direction", where, Indicator.Direction, Indicator.Direction.INCREASE
         ),
-        "weight": c.number(raw, "weight", where, minimum=Decimal(0)),
-        "baseline_value": c.number(baseline, "value", f"{where}, baseline"),
+        "weight": c.number(raw, "weight", where, minimum=Decimal(0), field=(Indicator, "weight")),
+        "baseline_value": c.number(
+            baseline, "value", f"{where}, baseline", field=(Indicator, "baseline_value")
+        ),
         "baseline_year": c.year(baseline, "year", f"{where}, baseline"),
         "baseline_text": c.text(baseline, "text", f"{where}, baseline"),
         "targets": [],
@@ -131,18 +191,25 @@ def _read_indicator(c: _Checker, raw: Any, where: str, plan_years: range) -> dic
                 f"l'anno {year} è fuori dal piano ({plan_years[0]}-{plan_years[-1]}).",
             )
         years_seen.add(year)
-        indicator["targets"].append(
-            {
-                "year": year,
-                "comparator": c.choice(
-                    t_raw, "comparator", t_where, Target.Comparator, Target.Comparator.EQ
-                ),
-                "value": c.number(t_raw, "value", t_where),
-                "date": c.date(t_raw, "date", t_where),
-                "relative_to_year": c.year(t_raw, "relative_to_year", t_where),
-                "text": c.text(t_raw, "text", t_where),
-            }
-        )
+        target = {
+            "year": year,
+            "comparator": c.choice(
+                t_raw, "comparator", t_where, Target.Comparator, Target.Comparator.EQ
+            ),
+            "value": c.number(t_raw, "value", t_where, field=(Target, "value")),
+            "date": c.date(t_raw, "date", t_where),
+            "relative_to_year": c.year(t_raw, "relative_to_year", t_where),
+            "text": c.text(t_raw, "text", t_where),
+        }
+        # What Target.clean() and its constraint would refuse, said here with the row.
+        relative = target["relative_to_year"]
+        if relative is not None and year is not None and relative > year:
+            c.fail(t_where, "l'anno di riferimento non può seguire l'anno del target.")
+        if target["comparator"] == Target.Comparator.BY_DATE and not (
+            target["date"] or target["text"]
+        ):
+            c.fail(t_where, "un target a scadenza richiede la data o il testo.")
+        indicator["targets"].append(target)
     return indicator
 
 
@@ -152,7 +219,7 @@ def _read_objective(
     if not isinstance(raw, dict):
         c.fail(where, "deve essere un oggetto.")
         return None
-    code = c.text(raw, "code", where, required=True)
+    code = c.text(raw, "code", where, required=True, field=(Objective, "code"))
     where = f"{where} (codice {code})" if code else where
     programma_code = raw.get("programma")
     programma = None
@@ -195,10 +262,10 @@ def _read_objective(
         "eq": c.text(raw, "eq", where) or None,
         "assignees": assignees,
         "staff": c.text(raw, "staff", where),
-        "weight": c.number(raw, "weight", where, minimum=Decimal(0)),
-        "weight_text": c.text(raw, "weight_text", where),
+        "weight": c.number(raw, "weight", where, minimum=Decimal(0), field=(Objective, "weight")),
+        "weight_text": c.text(raw, "weight_text", where, field=(Objective, "weight_text")),
         "expected_result": c.text(raw, "expected_result", where),
-        "deadline_text": c.text(raw, "deadline_text", where),
+        "deadline_text": c.text(raw, "deadline_text", where, field=(Objective, "deadline_text")),
         "deadline": c.date(raw, "deadline", where),
         "notes": c.text(raw, "notes", where),
         "indicators": [],

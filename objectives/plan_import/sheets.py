@@ -3,7 +3,8 @@
 Nothing here trusts the file: its size, its rows and columns, and for XLSX the number, sizes
 and compression ratio of the zip members are checked before any XML is parsed; XML with a
 document type (the door to entity bombs) is refused, and what is parsed goes through
-defusedxml (openpyxl uses it when it is installed, and so do we for the merged cells).
+an expat parser that refuses document types and entities, as defusedxml does
+(xlsx_cells.py).
 """
 
 import csv
@@ -12,8 +13,6 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from defusedxml.ElementTree import iterparse
 
 from objectives.plan_import.errors import PlanImportError
 
@@ -149,9 +148,8 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
         raise SheetError("Il file non è un XLSX valido: manca la cartella di lavoro.")
 
 
-def _scan_xml(archive: zipfile.ZipFile) -> set[str]:
-    """Refuse XML with a document type; return the sheets that have merged cells."""
-    with_merges = set()
+def _scan_xml(archive: zipfile.ZipFile) -> None:
+    """Refuse XML with a document type or entities before any of it is parsed."""
     for name in archive.namelist():
         if not name.endswith((".xml", ".rels", ".vml")):
             continue
@@ -164,10 +162,7 @@ def _scan_xml(archive: zipfile.ZipFile) -> set[str]:
                         "Il file XLSX contiene definizioni XML non ammesse (possibile "
                         "«XML bomb»): non è stato letto."
                     )
-                if b"<mergeCell " in window:
-                    with_merges.add(name)
                 tail = window[-16:]
-    return with_merges
 
 
 def _cell_text(value, number_format: str | None) -> str:
@@ -194,87 +189,63 @@ def _italian(number: Decimal) -> str:
     return format(number.normalize(), "f").replace(".", ",")
 
 
-def _percent_columns(sheet, sample: int = 200) -> set[int]:
-    """The columns whose numbers are formatted as percentages ("0%"), from the first rows:
-    reading every cell's format would double the time of a large file."""
-    columns = set()
-    for row in sheet.iter_rows(max_row=sample):
-        for col, cell in enumerate(row):
-            value = getattr(cell, "value", None)
-            fmt = getattr(cell, "number_format", "") or ""
-            if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
-                columns.add(col)
-    return columns
-
-
-def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+def _read_xlsx(data: bytes) -> Sheet:
     from openpyxl.utils.cell import range_boundaries
 
-    ranges = []
-    with archive.open(path) as handle:
-        for _event, element in iterparse(handle, events=("end",)):
-            if element.tag.endswith("}mergeCell") and element.get("ref"):
-                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
-                ranges.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
-            element.clear()
-    return ranges
+    from objectives.plan_import import xlsx_cells
 
-
-def _read_xlsx(data: bytes) -> Sheet:
-    from openpyxl import load_workbook
-
-    buffer = io.BytesIO(data)
     try:
-        with zipfile.ZipFile(buffer) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_zip(archive)
-            with_merges = _scan_xml(archive)
-    except zipfile.BadZipFile as exc:
+            _scan_xml(archive)
+            try:
+                book = xlsx_cells.read_workbook(archive)
+            except (KeyError, ValueError, xlsx_cells.expat.ExpatError) as exc:
+                raise SheetError(
+                    "Il file XLSX è danneggiato o non è un foglio di calcolo Excel valido."
+                ) from exc
+            try:
+                values = xlsx_cells.read_sheet_values(
+                    archive, book, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
+                )
+                merges = []
+                for ref in values.merges:
+                    min_col, min_row, max_col, max_row = range_boundaries(ref)
+                    merges.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+            except xlsx_cells.TooBig as exc:
+                if exc.what == "rows":
+                    raise SheetError(
+                        f"Il file ha più di {MAX_ROWS:,} righe: il massimo è 50.000."
+                    ) from exc
+                raise SheetError(
+                    f"La riga {exc.line} ha {exc.count} colonne: il massimo è {MAX_COLUMNS}."
+                ) from exc
+            except xlsx_cells.XmlRefused as exc:
+                raise SheetError(
+                    "Il file XLSX contiene definizioni XML non ammesse (possibile "
+                    "«XML bomb»): non è stato letto."
+                ) from exc
+            except Exception as exc:  # a broken part can fail in many ways
+                raise SheetError(
+                    "Il file XLSX è danneggiato: il foglio non si legge fino in fondo."
+                ) from exc
+    except (zipfile.BadZipFile, EOFError) as exc:
         raise SheetError(
             "Il file XLSX è danneggiato o incompleto (per esempio un caricamento interrotto): "
             "salvalo di nuovo e riprova."
         ) from exc
-    try:
-        workbook = load_workbook(buffer, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
-        raise SheetError(
-            "Il file XLSX è danneggiato o non è un foglio di calcolo Excel valido."
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        notes = []
-        if len(workbook.worksheets) > 1:
-            notes.append(
-                f"Il file ha {len(workbook.worksheets)} fogli: è stato letto il primo "
-                f"(«{sheet.title}»)."
-            )
-        if (sheet.max_column or 0) > MAX_COLUMNS or (sheet.max_row or 0) > MAX_ROWS + 1:
-            sheet.reset_dimensions()  # a declared size is no promise: read the cells there are
-        percent = _percent_columns(sheet)
-        rows: list[list[str]] = []
-        for values in sheet.iter_rows(max_row=MAX_ROWS + 1, values_only=True):
-            if len(rows) >= MAX_ROWS:
-                raise SheetError(f"Il file ha più di {MAX_ROWS:,} righe: il massimo è 50.000.")
-            cells = [
-                _cell_text(value, "%" if col in percent else None)
-                for col, value in enumerate(values)
-            ]
-            while cells and not cells[-1]:
-                cells.pop()
-            if len(cells) > MAX_COLUMNS:
-                raise SheetError(
-                    f"La riga {len(rows) + 1} ha {len(cells)} colonne: il massimo è {MAX_COLUMNS}."
-                )
-            rows.append(cells)
-        path = getattr(sheet, "_worksheet_path", "")
-        merges = _merged_ranges(workbook._archive, path) if path in with_merges else []
-    except SheetError:
-        raise
-    except Exception as exc:
-        raise SheetError(
-            "Il file XLSX è danneggiato: il foglio non si legge fino in fondo."
-        ) from exc
-    finally:
-        workbook.close()
+    rows = [
+        [_cell_text(value, "%" if percent else None) for value, percent in cells]
+        for cells in values.rows
+    ]
+    for cells in rows:
+        while cells and not cells[-1]:
+            cells.pop()
+    notes = []
+    if book.sheet_count > 1:
+        notes.append(
+            f"Il file ha {book.sheet_count} fogli: è stato letto il primo («{book.sheet_title}»)."
+        )
     return Sheet(rows=rows, kind="xlsx", merges=merges, notes=notes)
 
 

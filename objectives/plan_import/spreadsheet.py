@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from objectives.models import ImportRecord, Plan, Programma
-from objectives.plan_import import ImportSummary, PlanImportError, import_plan_document
+from objectives.plan_import import (
+    ImportSummary,
+    PlanImportError,
+    import_plan_document,
+    write_checked_document,
+)
 from objectives.plan_import.build import Built, Issue, build_document
 from objectives.plan_import.columns import Header, missing_required, role_label
 from objectives.plan_import.document import read_plan_document
@@ -36,6 +41,14 @@ class Preview:
     built: Built
     plan: Plan | None
     notes: list[str] = field(default_factory=list)
+    _counts: dict[str, int] | None = field(default=None, repr=False)
+
+    def compact(self) -> None:
+        """Let the rows read and the document as built go, keeping the checked document, the
+        counts and the messages: most of a large file's memory, not needed to write it."""
+        self._counts = self.counts
+        self.table.records.clear()
+        self.built.document = {**self.built.document, "objectives": []}
 
     @property
     def header(self) -> Header | None:
@@ -55,6 +68,8 @@ class Preview:
 
     @property
     def counts(self) -> dict[str, int]:
+        if self._counts is not None:
+            return self._counts
         objectives = self.objectives
         indicators = [i for o in objectives for i in o["indicators"]]
         people = {n for o in objectives for n in [o["dirigente"], o["eq"], *o["assignees"]] if n}
@@ -148,7 +163,7 @@ def preview_spreadsheet(
 def _check_document(built: Built) -> None:
     """The checks of a JSON import, with each message moved to the row it is about."""
     try:
-        read_plan_document(built.document)
+        built.checked = read_plan_document(built.document)
     except PlanImportError as exc:
         for message in exc.errors:
             match = re.match(r"^Obiettivo (\d+)[^:]*: (.*)$", message)
@@ -163,9 +178,14 @@ def import_spreadsheet(preview: Preview, *, acting_user=None, dry_run: bool = Fa
     """Write the previewed plan in one transaction; PlanImportError if any row was rejected."""
     if preview.errors:
         raise PlanImportError(preview.messages())
-    summary: ImportSummary = import_plan_document(
-        preview.built.document, acting_user=acting_user, dry_run=dry_run
-    )
+    if preview.built.checked is not None:
+        summary: ImportSummary = write_checked_document(
+            preview.built.checked, acting_user=acting_user, dry_run=dry_run
+        )
+    else:
+        summary = import_plan_document(
+            preview.built.document, acting_user=acting_user, dry_run=dry_run
+        )
     summary.warnings = [str(w) for w in preview.warnings] + summary.warnings
     return summary
 

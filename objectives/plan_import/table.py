@@ -142,6 +142,7 @@ def read_table(sheet: Sheet, *, mapping: dict[int, str] | None = None) -> Table:
         header = build_header([rows[first_filled]], line=first_filled + 1)
         headers_at[first_filled] = header
         header_rows.add(first_filled)
+    _find_repeated_headers(rows, header_rows, headers_at)
     if mapping:
         headers_at = {at: apply_mapping(h, mapping) for at, h in headers_at.items()}
     table.headers = list(headers_at.values())
@@ -150,6 +151,39 @@ def read_table(sheet: Sheet, *, mapping: dict[int, str] | None = None) -> Table:
     # a PDF has cells that slide, and gets its rows realigned.
     _Reader(table, realign=sheet.kind == "tsv").read(rows, header_rows, headers_at)
     return table
+
+
+def _signature(cells: list[str]) -> tuple[str, ...]:
+    folded = [fold(cell) for cell in cells]
+    while folded and not folded[-1]:
+        folded.pop()
+    return tuple(folded) if sum(1 for cell in folded if cell) >= 2 else ()
+
+
+def _find_repeated_headers(
+    rows: list[list[str]], header_rows: set[int], headers_at: dict[int, Header]
+) -> None:
+    """A header whose words we do not know (its columns are mapped by hand) is a header
+    wherever it repeats word for word, as it does at the top of every printed page: each
+    repetition starts a page with the same columns, and the same mapping."""
+    signatures: dict[tuple[str, ...], Header] = {}
+    for at, header in sorted(headers_at.items()):
+        signatures.setdefault(_signature(rows[at]), header)
+    signatures.pop((), None)
+    if not signatures:
+        return
+    for index, cells in enumerate(rows):
+        if index in header_rows or not any(cells):
+            continue
+        header = signatures.get(_signature(cells))
+        if header is not None:
+            header_rows.add(index)
+            headers_at[index] = Header(
+                roles=list(header.roles), labels=header.labels, line=index + 1
+            )
+    ordered = sorted(headers_at.items())
+    headers_at.clear()
+    headers_at.update(ordered)
 
 
 class _Reader:

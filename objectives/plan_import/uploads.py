@@ -3,14 +3,21 @@
 The file goes to Django's default storage under a random name (so app servers stay stateless
 and S3-compatible storage works); the pages carry a signed token that names it together with
 the user, the ente and the plan chosen. Nothing of the plan is saved until confirmation.
+
+A confirmed upload's file is deleted once the plan is saved (the ImportRecord keeps its name,
+size and SHA-256, not the file); one never confirmed is deleted once its token has expired,
+by `purge_uploads` (the `purge_plan_imports` command, for cron, and each new upload).
 """
 
+import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass
 
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from objectives.models import ImportRecord, Plan
 from objectives.plan_import.sheets import SheetError
@@ -20,6 +27,9 @@ from organisation.models import Ente
 SALT = "objectives.plan-import"
 MAX_AGE = 24 * 60 * 60
 FOLDER = "plan-imports"
+SUFFIX = ".upload"
+
+logger = logging.getLogger(__name__)
 
 
 class UploadNotFound(Exception):
@@ -46,7 +56,7 @@ def stash_upload(
     data: bytes, *, file_name: str, user, ente: Ente, plan, title, first_year, last_year
 ) -> str:
     """Keep the file for the preview; return the token that names it."""
-    path = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}.upload", ContentFile(data))
+    path = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}{SUFFIX}", ContentFile(data))
     payload = {
         "path": path,
         "name": file_name[:255],
@@ -66,6 +76,10 @@ def receive_upload(choice: dict, *, user) -> str:
     raises SheetError and is recorded as a refused import.
     """
     upload, ente = choice["file"], choice["ente"]
+    try:
+        purge_uploads()
+    except OSError:  # a storage hiccup must not stop an upload; cron purges next time
+        logger.exception("purge of old plan uploads failed")
     data = upload.read()
     try:
         preview_spreadsheet(
@@ -131,3 +145,23 @@ def load_upload(token: str, *, user, entes) -> Upload:
 
 def discard_upload(upload: Upload) -> None:
     default_storage.delete(upload.path)
+
+
+def purge_uploads(*, older_than: dt.timedelta = dt.timedelta(seconds=MAX_AGE)) -> int:
+    """Delete the uploads waiting longer than `older_than` (by default, the token's lifetime:
+    no page can confirm them any more); return how many were deleted."""
+    if not default_storage.exists(FOLDER):
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in default_storage.listdir(FOLDER)[1]:
+        if not name.endswith(SUFFIX):
+            continue
+        path = f"{FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:  # purged meanwhile by another process
+            continue
+    return deleted

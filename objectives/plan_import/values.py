@@ -62,11 +62,16 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9%]+", " ", text).split())
 
 
+UNDERLINE_RE = re.compile(r"</?u>")
+
+
 def clean_text(value) -> str:
     """A cell as text: stripped, inner whitespace collapsed, markup tags of the PDF removed."""
     if value is None:
         return ""
-    text = re.sub(r"</?u>", "", str(value))
+    text = str(value)
+    if "<" in text:
+        text = UNDERLINE_RE.sub("", text)
     return " ".join(text.split())
 
 

@@ -6,6 +6,7 @@ re-import; a row whose values did not change is not written and gets no history 
 Writes go in batches, with one history record per row written.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,7 @@ OBJECTIVE_FIELDS = [
     "deadline",
     "notes",
 ]
-# Related rows the writer looked up or created itself: validating them would cost a query each.
+# Foreign keys: compared by id, so that no related row is fetched.
 OBJECTIVE_KEYS = ["ente", "plan", "parent", "programma", "dirigente", "eq"]
 OBJECTIVE_LINKS = {"org_units": "orgunit_id", "assignees": "person_id"}
 INDICATOR_FIELDS = [
@@ -85,6 +86,19 @@ class _Directory:
         self.people = {p.full_name: p for p in Person.objects.filter(ente=ente)}
         self.units = {(u.kind, u.name, u.parent_id): u for u in OrgUnit.objects.filter(ente=ente)}
 
+    def add_people(self, names) -> None:
+        """Create in one batch the people of the file the ente does not have yet."""
+        new = [
+            Person(ente=self.ente, full_name=name)
+            for name in dict.fromkeys(names)
+            if name and name not in self.people
+        ]
+        for person in new:
+            person.full_clean(exclude=["ente", "user"], validate_unique=False)
+        for person in Person.objects.bulk_create(new, batch_size=500):
+            self.people[person.full_name] = person
+        self.summary.people += len(new)
+
     def person(self, name: str | None) -> Person | None:
         if not name:
             return None
@@ -130,11 +144,22 @@ class _Directory:
         return units
 
 
-def _copy_to_history(model, pks: list[int], history_type: str, user) -> None:
+def _among(column: str, values: list) -> tuple[str, list]:
+    """`column IN (...)`: one array parameter on PostgreSQL (psycopg parses every placeholder
+    of a statement, and caches none of a long one), a placeholder per value elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _copy_to_history(
+    model, pks: list[int], history_type: str, user, *, column: str | None = None
+) -> None:
     """One history record per row, copied by the database from the rows just written.
 
     The same records simple-history makes (every tracked column, when, who, + or ~), written
-    with one INSERT … SELECT per batch instead of a Python object per row.
+    with one INSERT … SELECT per batch instead of a Python object per row. The rows are those
+    whose primary key, or `column`, is in `pks`.
     """
     if not pks:
         return
@@ -148,13 +173,79 @@ def _copy_to_history(model, pks: list[int], history_type: str, user) -> None:
     source = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
         for start in range(0, len(pks), 500):
-            batch = pks[start : start + 500]
-            marks = ", ".join(["%s"] * len(batch))
+            among, params = _among(quote(column or model._meta.pk.column), pks[start : start + 500])
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
                 f"SELECT {source}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
-                [timezone.now(), history_type, user.pk if user else None, None, *batch],
+                f"WHERE {among}",
+                [timezone.now(), history_type, user.pk if user else None, None, *params],
+            )
+
+
+def _copy_links_to_history(pks: list[int], after_record: int) -> None:
+    """The units and assignees of the history records just written (those numbered after
+    `after_record`), as simple-history keeps them: one INSERT … SELECT per batch."""
+    quote = connection.ops.quote_name
+    history = Objective.history.model
+    with connection.cursor() as cursor:
+        for name, attname in OBJECTIVE_LINKS.items():
+            through = getattr(Objective, name).through
+            m2m_history = history._meta.get_field(f"historicalobjective_{name}").related_model
+            for start in range(0, len(pks), 500):
+                among, params = _among("t.objective_id", pks[start : start + 500])
+                cursor.execute(
+                    f"INSERT INTO {quote(m2m_history._meta.db_table)} "
+                    f"(id, objective_id, {quote(attname)}, history_id) "
+                    f"SELECT t.id, t.objective_id, t.{quote(attname)}, h.history_id "
+                    f"FROM {quote(through._meta.db_table)} t "
+                    f"JOIN {quote(history._meta.db_table)} h ON h.id = t.objective_id "
+                    f"WHERE h.history_id > %s AND {among}",
+                    [after_record, *params],
+                )
+
+
+def _insert_plain(model, names: list[str], rows: list[tuple]) -> None:
+    """Insert rows given as tuples of values, many rows per statement, without a model
+    instance per row: for the many rows whose primary keys nobody needs (the targets of new
+    indicators)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    # Only dates and decimals need the backend's adaptation; other values go as they are.
+    adapt = [
+        field if isinstance(field, models.DateField | models.DecimalField) else None
+        for field in fields
+    ]
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+
+    def prepared(batch: list[tuple]) -> list[list]:
+        """The batch's values, column by column."""
+        return [
+            [value if field is None else field.get_db_prep_save(value, connection) for value in col]
+            for field, col in zip(adapt, zip(*batch, strict=True), strict=True)
+        ]
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column, as Django's own bulk_create does there: a few parameters
+            # per statement however many rows.
+            types = [field.db_type(connection).split("(")[0] for field in fields]
+            unnest = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+            for start in range(0, len(rows), 5000):
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({unnest})",
+                    prepared(rows[start : start + 5000]),
+                )
+            return
+        row_marks = f"({', '.join(['%s'] * len(fields))})"
+        size = min(1000, connection.ops.bulk_batch_size(fields, rows))
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(batch))}",
+                [value for row in zip(*prepared(batch), strict=True) for value in row],
             )
 
 
@@ -177,10 +268,15 @@ class _PlanWriter:
     # -- objectives ----------------------------------------------------------------------
 
     def objectives(self, documents: list[dict]) -> list[tuple[Objective, dict]]:
-        existing = {
-            o.code: o
-            for o in Objective.objects.filter(plan=self.plan).prefetch_related(*OBJECTIVE_LINKS)
-        }
+        existing = {o.code: o for o in Objective.objects.filter(plan=self.plan)}
+        # The links as pairs of ids: a prefetch would make a queryset per objective.
+        linked = {name: defaultdict(set) for name in OBJECTIVE_LINKS}
+        if existing:
+            for name, attname in OBJECTIVE_LINKS.items():
+                through = getattr(Objective, name).through
+                pairs = through.objects.filter(objective__plan=self.plan)
+                for objective_id, item_id in pairs.values_list("objective_id", attname):
+                    linked[name][objective_id].add(item_id)
         rows: list[tuple[Objective, dict]] = []
         for order, data in enumerate(documents, start=1):
             objective = existing.pop(data["code"], None) or Objective(
@@ -193,7 +289,7 @@ class _PlanWriter:
                 ),
             }
             old_links = (
-                {name: {item.pk for item in getattr(objective, name).all()} for name in links}
+                {name: linked[name].get(objective.pk, set()) for name in links}
                 if objective.pk
                 else {}
             )
@@ -204,9 +300,6 @@ class _PlanWriter:
             }
             changed = _assign(objective, values) or any(
                 {item.pk for item in items} != old_links.get(name) for name, items in links.items()
-            )
-            objective.full_clean(
-                exclude=OBJECTIVE_KEYS, validate_unique=False, validate_constraints=False
             )
             rows.append((objective, data | {"links": links, "changed": changed}))
         self._save_objectives(rows)
@@ -241,11 +334,10 @@ class _PlanWriter:
         Objective.objects.bulk_update([*parents, *changed], fields, batch_size=500)
 
         written = {objective.pk for objective in [*new, *changed]}
-        links = {}
         for name, attname in OBJECTIVE_LINKS.items():
             through = getattr(Objective, name).through
             through.objects.filter(objective__in=changed).delete()
-            links[name] = through.objects.bulk_create(
+            through.objects.bulk_create(
                 [
                     through(objective_id=objective.pk, **{attname: item.pk})
                     for objective, data in rows
@@ -254,44 +346,26 @@ class _PlanWriter:
                 ],
                 batch_size=1000,
             )
-        records = [
-            *Objective.history.bulk_history_create(new, default_user=self.user),
-            *Objective.history.bulk_history_create(changed, update=True, default_user=self.user),
-        ]
-        self._link_history(records, links)
-
-    @staticmethod
-    def _link_history(records, links) -> None:
-        """The units and assignees of each history record, as simple-history keeps them."""
-        record_of = {record.id: record for record in records}
-        for name, attname in OBJECTIVE_LINKS.items():
-            m2m_history = Objective.history.model._meta.get_field(
-                f"historicalobjective_{name}"
-            ).related_model
-            m2m_history.objects.bulk_create(
-                [
-                    m2m_history(
-                        history=record_of[row.objective_id],
-                        id=row.pk,
-                        objective_id=row.objective_id,
-                        **{attname: getattr(row, attname)},
-                    )
-                    for row in links[name]
-                ],
-                batch_size=1000,
-            )
+        last_record = Objective.history.aggregate(last=models.Max("history_id"))["last"] or 0
+        _copy_to_history(Objective, [o.pk for o in new], "+", self.user)
+        _copy_to_history(Objective, [o.pk for o in changed], "~", self.user)
+        _copy_links_to_history(sorted(written), last_record)
 
     # -- indicators and targets ----------------------------------------------------------
 
     def indicators(self, rows: list[tuple[Objective, dict]]) -> None:
-        known = [objective.pk for objective, _data in rows if objective.pk]
         existing: dict[int, list[Indicator]] = {}
-        for indicator in (
-            Indicator.objects.filter(objective_id__in=known)
-            .prefetch_related("targets")
-            .order_by("objective_id", "order", "id")
+        for indicator in Indicator.objects.filter(objective__plan=self.plan).order_by(
+            "objective_id", "order", "id"
         ):
             existing.setdefault(indicator.objective_id, []).append(indicator)
+        # Targets grouped here, not prefetched: a prefetch would make a queryset per indicator.
+        self.existing_targets: dict[int, list[Target]] = defaultdict(list)
+        if existing:
+            for target in Target.objects.filter(indicator__objective__plan=self.plan).order_by(
+                "indicator_id", "year", "id"
+            ):
+                self.existing_targets[target.indicator_id].append(target)
 
         indicator_rows: list[tuple[Indicator, dict]] = []
         surplus: list[int] = []
@@ -301,9 +375,11 @@ class _PlanWriter:
                 indicator = olds[order - 1] if order <= len(olds) else Indicator(ente=self.ente)
                 indicator.objective = objective  # the instance whose plan is already loaded
                 values = {name: i_data[name] for name in INDICATOR_FIELDS[1:]} | {"order": order}
+                created = indicator.pk is None
                 changed = _assign(indicator, values)
-                indicator.full_clean(exclude=["ente", "objective"], validate_constraints=False)
-                indicator_rows.append((indicator, i_data | {"changed": changed}))
+                indicator_rows.append(
+                    (indicator, i_data | {"changed": changed, "created": created})
+                )
             surplus += [old.pk for old in olds[len(data["indicators"]) :]]
         Indicator.objects.filter(pk__in=surplus).delete()
         _write_rows(
@@ -320,32 +396,51 @@ class _PlanWriter:
         new: list[Target] = []
         changed: list[Target] = []
         surplus: list[int] = []
+        # The targets of an indicator created just now are all new: plain rows, with their
+        # history copied by indicator.
+        plain: list[tuple] = []
+        plain_indicators: list[int] = []
         for indicator, i_data in indicator_rows:
-            cached = getattr(indicator, "_prefetched_objects_cache", {}).get("targets")
+            if i_data["created"]:
+                plain_indicators.append(indicator.pk)
+                for t_data in i_data["targets"]:
+                    plain.append(
+                        (self.ente.pk, indicator.pk, *(t_data[name] for name in TARGET_FIELDS))
+                    )
+                self.summary.targets += len(i_data["targets"])
+                continue
             by_year: dict[int, list[Target]] = {}
-            for old in cached or []:
+            for old in self.existing_targets.get(indicator.pk, []):
                 by_year.setdefault(old.year, []).append(old)
             for t_data in i_data["targets"]:
                 same_year = by_year.get(t_data["year"])
                 target = same_year.pop(0) if same_year else Target(ente=self.ente)
                 target.indicator = indicator
                 if _assign(target, {name: t_data[name] for name in TARGET_FIELDS}):
-                    target.full_clean(exclude=["ente", "indicator"], validate_constraints=False)
                     (new if target.pk is None else changed).append(target)
                 self.summary.targets += 1
             surplus += [old.pk for rest in by_year.values() for old in rest]
         Target.objects.filter(pk__in=surplus).delete()
+        _insert_plain(Target, ["ente", "indicator", *TARGET_FIELDS], plain)
+        _copy_to_history(Target, plain_indicators, "+", self.user, column="indicator_id")
         _write_rows(Target, new, changed, TARGET_FIELDS, self.user)
 
     # -- people --------------------------------------------------------------------------
 
     def people(self, documents: list[dict]) -> None:
+        """The posts the file names (dirigente, EQ...), those the ente lacks added at once."""
+        known = set(
+            Assignment.objects.filter(ente=self.ente).values_list("person_id", "role", "unit_id")
+        )
+        new = []
         for data in documents:
             person = self.directory.person(data["name"])
             unit = self.directory.find_unit(data["unit"]) if data["unit"] else None
-            Assignment.objects.get_or_create(
-                ente=self.ente, person=person, role=data["role"], unit=unit
-            )
+            key = (person.pk, data["role"], unit.pk if unit else None)
+            if key not in known:
+                known.add(key)
+                new.append(Assignment(ente=self.ente, person=person, role=data["role"], unit=unit))
+        Assignment.objects.bulk_create(new, batch_size=500)
 
 
 def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
@@ -367,7 +462,18 @@ def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
     plan.full_clean()
     plan.save()
     summary = ImportSummary(plan=plan, plan_created=plan_created)
-    writer = _PlanWriter(plan, summary, _Directory(ente, summary), acting_user)
+    directory = _Directory(ente, summary)
+    directory.add_people(
+        [
+            *(
+                name
+                for o in document["objectives"]
+                for name in (o["dirigente"], o["eq"], *o["assignees"])
+            ),
+            *(p["name"] for p in document["people"]),
+        ]
+    )
+    writer = _PlanWriter(plan, summary, directory, acting_user)
     rows = writer.objectives(document["objectives"])
     writer.indicators(rows)
     writer.people(document["people"])

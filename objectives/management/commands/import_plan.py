@@ -107,6 +107,7 @@ class Command(BaseCommand):
             self._refuse(exc.errors)
         for warning in preview.warnings:
             self.stdout.write(f"AVVISO {warning}")
+        preview.compact()
         try:
             summary = import_spreadsheet(preview, dry_run=dry_run)
         except PlanImportError as exc:
