@@ -457,10 +457,14 @@ def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
     plan_created = plan is None
     if plan is None:
         plan = Plan(ente=ente, title=plan_data["title"])
-    for key in ("first_year", "last_year", "status", "weight_mode", "weight_categories"):
-        setattr(plan, key, plan_data[key])
-    plan.full_clean()
-    plan.save()
+    fields = ("first_year", "last_year", "status", "weight_mode", "weight_categories")
+    # An unchanged plan is not saved: saving would add a record to its history.
+    if plan_created or any(getattr(plan, key) != plan_data[key] for key in fields):
+        for key in fields:
+            setattr(plan, key, plan_data[key])
+        plan.full_clean()
+        plan._history_user = acting_user
+        plan.save()
     summary = ImportSummary(plan=plan, plan_created=plan_created)
     directory = _Directory(ente, summary)
     directory.add_people(

@@ -29,7 +29,8 @@ def test_segretario_drills_down_from_a_dipartimento_to_one_objectives_derivation
     page.get_by_role("link", name="Piano degli obiettivi 2022-2024").click()
     headline = page.get_by_test_id("headline")
     assert headline.get_by_test_id("ente-score").inner_text() == "66,67%"
-    assert page.evaluate("Object.keys(Chart.instances).length") >= 3  # charts drawn
+    # charts drawn (the scripts come at the end of the page: wait for them)
+    page.wait_for_function("window.Chart && Object.keys(Chart.instances).length >= 3")
     assert serious_violations(page) == []
 
     section = page.get_by_test_id("section-dipartimenti")

@@ -51,9 +51,29 @@ def test_importing_the_same_file_again_writes_nothing_and_keeps_the_query_count(
     assert Objective.history.filter(plan_id=summary.plan.pk).count() == size  # no new record
 
 
-# The savepoint; the ente and the plan (found, checked, saved); the people, units and
-# objectives known; the new people; objectives, indicators and targets, each written then
+# The savepoint; the ente and the plan (found, checked, saved, its history record); the people,
+# units and objectives known; the new people; objectives, indicators and targets, each written then
 # copied to history (objectives with their units and assignees); the posts known, the new ones.
-QUERIES = 29
-# The same lookups, the indicators with their targets, and nothing written but the plan.
-AGAIN = 23
+QUERIES = 30
+# The same lookups and the indicators with their targets; nothing written, not even the plan.
+AGAIN = 14
+
+
+def test_a_reimport_saves_the_plan_only_when_it_changed(world):
+    first = import_spreadsheet(preview_of(world, 3), acting_user=world.controllo)
+    import_spreadsheet(preview_of(world, 3), acting_user=world.controllo)
+    assert first.plan.history.count() == 1  # created once, the unchanged re-import left it
+
+    longer = preview_spreadsheet(
+        xlsx_bytes(plan_rows(3)),
+        "piano.xlsx",
+        ente_slug=world.ente_a.slug,
+        plan_title="PIAO importato 2024-2026",
+        first_year=2024,
+        last_year=2027,
+    )
+    summary = import_spreadsheet(longer, acting_user=world.controllo)
+    summary.plan.refresh_from_db()
+    assert summary.plan.last_year == 2027
+    latest = summary.plan.history.latest("history_date")
+    assert (latest.last_year, latest.history_user) == (2027, world.controllo)
