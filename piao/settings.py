@@ -180,6 +180,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "piao@localhost")
 # Whole-plan exports run in a separate process (`manage.py run_export_job`) that exits when done;
 # true runs them inside the request instead (tests, and set-ups that cannot start processes).
 EXPORT_JOBS_INLINE = env_bool("EXPORT_JOBS_INLINE", False)
+# A job queued or running for longer than this is shown as interrupted (its process died).
+EXPORT_JOB_TIMEOUT = timedelta(minutes=env_int("EXPORT_JOB_TIMEOUT_MINUTES", 30))
+# Finished exports and their files are deleted after this many days (purge_exports, cron).
+EXPORT_FILES_KEEP_DAYS = env_int("EXPORT_FILES_KEEP_DAYS", 7)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

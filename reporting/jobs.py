@@ -7,6 +7,7 @@ system. The page polls the job with htmx and offers the file when it is ready. W
 setting EXPORT_JOBS_INLINE (tests, and single-process set-ups) the job runs in the request.
 """
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
@@ -134,11 +136,13 @@ def export_job_launch(job: ExportJob) -> None:
 def export_job_run(job_id: int) -> ExportJob:
     """Render the job's document, save it, and record the outcome (in the current process)."""
     job = ExportJob.objects.select_related("plan__ente").get(pk=job_id)
-    if job.status != ExportJob.Status.QUEUED:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(
+    # Claimed with one conditional UPDATE: a second process started for the same job does nothing.
+    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
         status=ExportJob.Status.RUNNING, started_at=timezone.now(), progress=5
     )
+    if not claimed:
+        job.refresh_from_db()
+        return job
 
     def progress(percent: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=percent)
@@ -167,3 +171,32 @@ def export_job_run(job_id: int) -> ExportJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "pages", "status", "progress", "finished_at"])
     return job
+
+
+INTERRUPTED = (
+    "L'esportazione si è interrotta (il processo non ha finito in tempo): richiedila di nuovo."
+)
+
+
+def export_jobs_purge(*, now=None) -> tuple[int, int]:
+    """Record as failed the jobs whose process died, and delete the jobs (with their files)
+    finished more than EXPORT_FILES_KEEP_DAYS ago. Returns (interrupted, deleted)."""
+    now = now or timezone.now()
+    unfinished = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    cutoff = now - settings.EXPORT_JOB_TIMEOUT
+    interrupted = (
+        ExportJob.objects.filter(status__in=unfinished)
+        .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+        .update(status=ExportJob.Status.FAILED, error=INTERRUPTED, finished_at=now)
+    )
+    old = ExportJob.objects.filter(
+        status__in=[ExportJob.Status.DONE, ExportJob.Status.FAILED],
+        finished_at__lt=now - dt.timedelta(days=settings.EXPORT_FILES_KEEP_DAYS),
+    )
+    deleted = 0
+    for job in old.only("pk", "file").iterator():
+        if job.file:
+            job.file.delete(save=False)  # the file first: a row without its file is harmless
+        job.delete()
+        deleted += 1
+    return interrupted, deleted

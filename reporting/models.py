@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import Plan
@@ -78,8 +79,16 @@ class ExportJob(models.Model):
         return f"{self.get_kind_display()} · {self.get_format_display()} · {self.plan.title}"
 
     @property
+    def is_interrupted(self) -> bool:
+        """Queued or running for longer than any export takes: its process died or never ran."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        since = self.started_at or self.created_at
+        return since is not None and timezone.now() - since > settings.EXPORT_JOB_TIMEOUT
+
+    @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED) or self.is_interrupted
 
 
 class ValidationStatement(models.Model):
