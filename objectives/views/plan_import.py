@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from objectives.forms import PlanImportForm, year_range
 from objectives.models import ImportRecord
@@ -36,6 +37,8 @@ from organisation.access import admin_entes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Outcome = ImportRecord.Outcome
+
+PREVIEW_ROWS_PER_PAGE = 100
 
 
 def _controllo_entes(request: HttpRequest):
@@ -102,6 +105,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 def _render_preview(request, upload, preview, mapping, *, status=None) -> HttpResponse:
     years = range(upload.first_year, upload.last_year + 1)
     table = ImportPreviewTable(preview_rows(preview))
+    # A page of rows at a time (the mapping stays in the query string); every error and warning
+    # is listed above the table whatever the page.
+    RequestConfig(request, paginate={"per_page": PREVIEW_ROWS_PER_PAGE}).configure(table)
     context = {
         "upload": upload,
         "preview": preview,

@@ -183,4 +183,13 @@ def test_preview_queries_do_not_grow_with_the_rows(
     with django_assert_num_queries(13):
         response = controllo_client.get(address)
     assert response.status_code == 200
-    assert response.content.decode().count('data-status="ok"') == size
+    assert response.content.decode().count('data-status="ok"') == min(size, 100)  # a page
+
+
+def test_the_preview_pages_through_every_row_keeping_the_mapping(controllo_client, world):
+    address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(250))))
+    first = controllo_client.get(address).content.decode()
+    mapping = {"col_0": "code", "col_1": "title", "col_2": "dirigente"}  # as recognised
+    last = controllo_client.get(address, {"page": 3, **mapping}).content.decode()
+    assert first.count('data-status="ok"') == 100 and last.count('data-status="ok"') == 50
+    assert "col_2=dirigente" in last  # the pagination links keep a mapping made by hand
