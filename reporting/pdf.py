@@ -63,17 +63,31 @@ def cells(row: dict, columns: list[PlanColumn]) -> list[tuple[str, str]]:
     ]
 
 
-def plan_groups(plan: Plan, objectives, columns) -> list[tuple[str, list[list]]]:
+def plan_groups(rows: list[dict], columns) -> list[tuple[str, list[list]]]:
     """The rows grouped under a heading per dipartimento/area, in the plan's order of first
     appearance (the seeds list one dipartimento after the other)."""
-    rows = plan_rows(plan, objectives)
     order: dict[str, int] = {}
     for row in rows:
         order.setdefault(row["group"], len(order))
-    rows.sort(key=lambda r: order[r["group"]])
+    rows = sorted(rows, key=lambda r: order[r["group"]])
     return [
         (name, [cells(row, columns) for row in items])
         for name, items in groupby(rows, key=lambda r: r["group"])
+    ]
+
+
+# Columns every plan table shows; the others are left out when no row has a value in them.
+CORE_COLUMNS = {"code", "responsible", "title", "description", "weight", "weight_share"}
+
+
+def pdf_columns(plan: Plan, rows: list[dict]) -> list[PlanColumn]:
+    """The seeds' columns less the area (each group has its heading) and the columns that no
+    row fills (a three-year plan often sets only the first year's targets; a small comune has
+    no uffici), so that the others get the width."""
+    return [
+        c
+        for c in plan_columns(plan)
+        if c.key != "area" and (c.key in CORE_COLUMNS or any(r[c.key] for r in rows))
     ]
 
 
@@ -83,15 +97,14 @@ def plan_to_pdf(
     """The plan's tables as the Giunta approves them: landscape, a heading per dipartimento,
     the header row on every page, ente, title, approval act, page x of y, date of issue."""
     objectives = plan_objectives(plan) if objectives is None else objectives
-    columns = plan_columns(plan)
-    # The area column repeats the group heading; the PDF leaves it out to gain width.
-    columns = [c for c in columns if c.key != "area"]
+    rows = plan_rows(plan, objectives)
+    columns = pdf_columns(plan, rows)
     total_width = sum(c.width for c in columns)
     context = {
         "plan": plan,
         "paper": PAPERS[paper],
         "columns": [(c, f"{c.width * 100 / total_width:.2f}") for c in columns],
-        "groups": plan_groups(plan, objectives, columns),
+        "groups": plan_groups(rows, columns),
         "approval": _approval(plan),
         "issued": timezone.localdate(),
         "filtered": filtered,

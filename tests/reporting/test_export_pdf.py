@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def squeeze(text: str) -> str:
-    """The text without whitespace: a cell's words wrap onto lines anywhere."""
-    return re.sub(r"\s+", "", text)
+    """The text without whitespace and without the hyphens of words broken at a line's end
+    (U+2010, which the PDF adds): a cell's words wrap onto lines anywhere."""
+    return re.sub(r"[\s\u2010]+", "", text)
 
 
 def pages_text(data: bytes) -> list[str]:
