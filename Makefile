@@ -18,7 +18,7 @@ $(STAMP): requirements.lock
 
 setup: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --with-progress
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from objectives.dup import read_dup_csv, sync_dup_taxonomy
 from objectives.models import Missione, MonitoringPeriod, Plan, Programma
 from objectives.plan_import import import_plan_document
 from objectives.services import progress_rows_ensure
+from objectives.synthetic import progress_fill
 from organisation.models import Assignment, Ente, Membership, Person
 from organisation.services import create_user_for_person, ensure_controllo_group, grant_membership
 
@@ -29,6 +31,19 @@ DEMO_PERIODS = {
     "montichiari": ("31/12/2024", dt.date(2024, 12, 31), dt.date(2025, 1, 31)),
     "montepulciano": ("31/12/2022", dt.date(2022, 12, 31), dt.date(2023, 1, 31)),
 }
+
+# With --with-progress, a closed mid-year period whose reports went through the cycle, so
+# that the dashboards have something to show: (name, reference date, due date) per plan.
+DEMO_PAST_PERIODS = {
+    "montichiari": ("30/06/2024", dt.date(2024, 6, 30), dt.date(2024, 7, 31)),
+    "montepulciano": ("30/06/2022", dt.date(2022, 6, 30), dt.date(2022, 7, 31)),
+}
+DEMO_PAST_MIX = [  # (status, share, has computed, has declared, has validated)
+    ("validato", 0.55, True, True, True),
+    ("verificato", 0.15, True, True, False),
+    ("inviato", 0.15, True, True, False),
+    ("bozza", 0.15, False, False, False),  # late: the period is past and closed
+]
 
 # The ente-wide demo users: username -> (role, is_staff).
 ROLE_USERS = {
@@ -63,13 +78,16 @@ def _responsible_people(ente: Ente):
 
 
 @transaction.atomic
-def load_demo(*, password: str) -> DemoSummary:
-    """Load everything the demo needs; what is already there is left as it is."""
+def load_demo(*, password: str, with_progress: bool = False) -> DemoSummary:
+    """Load everything the demo needs; what is already there is left as it is.
+
+    With `with_progress`, each plan also gets a closed mid-year period with its reports in
+    every state (figures at random, repeatably), for the dashboards."""
     summary = DemoSummary()
     sync_dup_taxonomy(read_dup_csv(), missione_model=Missione, programma_model=Programma)
     controllo_group = ensure_controllo_group()
 
-    entes = []
+    entes, plans = [], []
     for path in DEMO_PLAN_FILES:
         data = json.loads(path.read_text(encoding="utf-8"))
         label = f"{data['ente']['name']} · {data['plan']['title']}"
@@ -79,10 +97,12 @@ def load_demo(*, password: str) -> DemoSummary:
         if existing:
             summary.plans_kept.append(label)
             entes.append(existing.ente)
+            plans.append(existing)
             continue
         result = import_plan_document(data)
         summary.plans_created.append(label)
         entes.append(result.plan.ente)
+        plans.append(result.plan)
         name, reference, due = DEMO_PERIODS[result.plan.ente.slug]
         period = MonitoringPeriod.objects.create(
             ente=result.plan.ente,
@@ -93,6 +113,9 @@ def load_demo(*, password: str) -> DemoSummary:
             is_open=True,
         )
         progress_rows_ensure(period=period)
+    if with_progress:
+        for plan in plans:
+            demo_past_period_add(plan)
 
     User = get_user_model()
     password_hash = make_password(password)  # one slow hashing for every demo user
@@ -124,3 +147,18 @@ def load_demo(*, password: str) -> DemoSummary:
             if created:
                 summary.users_created.append(user.username)
     return summary
+
+
+def demo_past_period_add(plan: Plan) -> MonitoringPeriod:
+    """The plan's closed mid-year period with reports in every state (once: kept if there)."""
+    name, reference, due = DEMO_PAST_PERIODS[plan.ente.slug]
+    period, created = MonitoringPeriod.objects.get_or_create(
+        ente=plan.ente,
+        plan=plan,
+        name=name,
+        defaults={"reference_date": reference, "due_date": due, "is_open": False},
+    )
+    if created:
+        progress_rows_ensure(period=period)
+        progress_fill(period, DEMO_PAST_MIX, random.Random(plan.ente.slug))
+    return period

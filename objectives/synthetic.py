@@ -149,27 +149,28 @@ def make_synthetic_progress(plan: Plan, *, seed: int = 0) -> list[MonitoringPeri
             defaults={"reference_date": reference, "due_date": due, "is_open": is_open},
         )
         progress_rows_ensure(period=period)
-        rows = list(Progress.objects.filter(period=period).order_by("pk"))
-        rng.shuffle(rows)
-        start = 0
-        for status, share, computed, declared, validated in PROGRESS_MIX[name]:
-            chunk = rows[start : start + round(len(rows) * share)]
-            start += len(chunk)
-            for progress in chunk:
-                value = Decimal(rng.choice([35, 55, 70, 80, 90, 95, 100, 100, 110]))
-                progress.status = status
-                progress.computed_achievement = value if computed else None
-                progress.declared_achievement = min(value + 5, Decimal(100)) if declared else None
-                progress.validated_achievement = min(value, Decimal(100)) if validated else None
-        Progress.objects.bulk_update(
-            rows,
-            [
-                "status",
-                "computed_achievement",
-                "declared_achievement",
-                "validated_achievement",
-            ],
-            batch_size=500,
-        )
+        progress_fill(period, PROGRESS_MIX[name], rng)
         periods.append(period)
     return periods
+
+
+def progress_fill(period: MonitoringPeriod, mix: list[tuple], rng: random.Random) -> None:
+    """Give the period's reports the states and figures of `mix` (see PROGRESS_MIX), at random
+    but repeatably: written in bulk, without the workflow's audit events."""
+    rows = list(Progress.objects.filter(period=period).order_by("pk"))
+    rng.shuffle(rows)
+    start = 0
+    for status, share, computed, declared, validated in mix:
+        chunk = rows[start : start + round(len(rows) * share)]
+        start += len(chunk)
+        for progress in chunk:
+            value = Decimal(rng.choice([35, 55, 70, 80, 90, 95, 100, 100, 110]))
+            progress.status = status
+            progress.computed_achievement = value if computed else None
+            progress.declared_achievement = min(value + 5, Decimal(100)) if declared else None
+            progress.validated_achievement = min(value, Decimal(100)) if validated else None
+    Progress.objects.bulk_update(
+        rows,
+        ["status", "computed_achievement", "declared_achievement", "validated_achievement"],
+        batch_size=500,
+    )

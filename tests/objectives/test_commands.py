@@ -2,11 +2,13 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import models
 
 from objectives.models import Measurement, Objective, Plan, Progress, Target
 
@@ -222,3 +224,30 @@ def test_reimport_keeps_recorded_measurements_and_writes_only_what_changed(tmp_p
     assert target.value == 5 and target.text == "n. 5"
     assert Target.history.count() == target_history + 1  # only the changed target
     assert Objective.history.count() == objective_history
+
+
+def test_load_demo_with_progress_gives_the_dashboards_a_past_period(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    output = _run("load_demo", "--with-progress")
+    assert "Piano già presente" in output
+    plan = Plan.objects.get(ente__slug="montepulciano")
+    past = plan.periods.get(name="30/06/2022")
+    assert not past.is_open
+    states = dict(
+        Progress.objects.filter(period=past)
+        .values_list("status")
+        .annotate(n=models.Count("id"))
+        .values_list("status", "n")
+    )
+    assert set(states) == {"bozza", "inviato", "verificato", "validato"}
+    assert sum(states.values()) == Progress.objects.filter(period__name="31/12/2022").count()
+    before = _row_counts()
+    _run("load_demo", "--with-progress")
+    assert _row_counts() == before  # once only
+
+    client.force_login(get_user_model().objects.get(username="segretario"))
+    page = client.get(reverse("reporting:dashboard_plan", args=[plan.pk]), {"periodo": past.pk})
+    score = re.search(r'data-testid="ente-score">([^<]+)<', page.content.decode()).group(1)
+    assert re.fullmatch(r"\d+(,\d+)?%", score)  # a figure, not "—"

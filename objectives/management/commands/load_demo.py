@@ -8,9 +8,16 @@ from objectives.demo import DEFAULT_DEMO_PASSWORD, load_demo
 class Command(BaseCommand):
     help = "Carica i dati dimostrativi: elenco DUP, i due piani reali, un utente per ruolo."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-progress",
+            action="store_true",
+            help="Aggiunge a ogni piano un periodo chiuso (30/06) con avanzamenti in ogni stato.",
+        )
+
+    def handle(self, *args, with_progress: bool = False, **options):
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-        summary = load_demo(password=password)
+        summary = load_demo(password=password, with_progress=with_progress)
         for label in summary.plans_created:
             self.stdout.write(f"Piano caricato: {label}")
         for label in summary.plans_kept:
