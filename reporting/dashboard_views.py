@@ -18,6 +18,7 @@ from reporting.dashboard_filters import DashboardFilter, ScoringRulesForm
 from reporting.dashboard_tables import (
     DashboardPlanTable,
     GroupScoreTable,
+    PartPages,
     PartTable,
     ProgressScoreTable,
     ResponsibleScoreTable,
@@ -186,7 +187,7 @@ def _explanation_scope(request) -> Scope:
     return Scope(section=section, **values)
 
 
-def _explanation(request, access):
+def _explanation(request, access, *, lazy: bool = False):
     try:
         scope = _explanation_scope(request)
     except ValueError as error:
@@ -202,17 +203,17 @@ def _explanation(request, access):
     period = form.period()
     if period is None:
         return None, None, HttpResponseBadRequest(_("Il piano non ha periodi di monitoraggio."))
-    return explain(access.plan, period, scope), period, None
+    return explain(access.plan, period, scope, lazy=lazy), period, None
 
 
 @login_required
 def dashboard_explanation(request: HttpRequest, plan_id: int) -> HttpResponse:
     """How one figure was made: every objective behind it, its weight, value, source, band."""
     access = selectors.get_plan_access(request.user, plan_id)
-    explanation, period, error = _explanation(request, access)
+    explanation, period, error = _explanation(request, access, lazy=True)
     if error:
         return error
-    table = PartTable(selectors.part_rows(explanation.parts))
+    table = PartTable(PartPages(explanation.parts, selectors.part_rows))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "access": access,

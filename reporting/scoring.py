@@ -47,9 +47,10 @@ Public API (stable: extend, don't rename):
   (`[GroupScore]`), `.rules`.
 - `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
   one aggregate over all periods (9 queries).
-- `explain(plan, period, scope) -> Explanation`: one figure and the parts it is made of
-  (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
-  contribution), whose contributions add up to the figure.
+- `explain(plan, period, scope, lazy=False) -> Explanation`: one figure and the parts it is
+  made of (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
+  contribution), whose contributions add up to the figure; `lazy=True` gives `Parts`, read from
+  the database a slice at a time (`.ordered(*fields)` for another order).
 - `trend(plan, scope=None) -> [PeriodScore]`: the ente's (or the scope's) score in every period.
 - `late_progress(plan, period, today=None)`, `at_risk_progress(plan, period, scope=None)`:
   reports of an overdue period still in draft; reports whose achievement is under the plan's
@@ -60,6 +61,7 @@ Public API (stable: extend, don't rename):
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -858,14 +860,55 @@ class Part:
 class Explanation:
     scope: Scope
     score: Score
-    parts: list[Part]
+    parts: Sequence[Part]
     rules: Rules
     steps: list[str] = field(default_factory=list)
 
 
-def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
+EXPLANATION_ORDER = (
+    "responsible__full_name",
+    "objective__section",
+    "objective__order",
+    "objective_id",
+)
+
+
+class Parts(Sequence):
+    """The parts of an explanation, built from the database only when read: `len()` is one
+    COUNT, a slice one query for those reports (so a page of 50 costs the same whatever the
+    figure's size), iterating reads them all in chunks."""
+
+    def __init__(self, reports: QuerySet[Progress], build):
+        self.reports = reports
+        self._build = build
+        self._count: int | None = None
+
+    def ordered(self, *fields: str) -> "Parts":
+        """The same parts in another order (database fields, "-" for descending)."""
+        return Parts(self.reports.order_by(*fields, "pk"), self._build)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.reports.count()
+        return self._count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self._build(progress) for progress in self.reports[key]]
+        return self[key : key + 1][0]
+
+    def __iter__(self):
+        return (self._build(progress) for progress in self.reports.iterator(chunk_size=2000))
+
+
+def explain(
+    plan: Plan, period: MonitoringPeriod, scope: Scope, *, lazy: bool = False
+) -> Explanation:
     """One figure (the ente, or the scope's dipartimento, programme, mission or responsible's
-    group) and every report behind it; the contributions add up to the figure."""
+    group) and every report behind it; the contributions add up to the figure.
+
+    `.parts` is a list; with `lazy=True` a `Parts` sequence read a slice at a time (for pages).
+    """
     rules = Rules.for_plan(plan)
     totals, _balanced = _group_totals(plan)
     rows = _aggregate(plan, Q(period=period), scope, rules)
@@ -876,11 +919,8 @@ def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
     score = acc.finish("all")
     if scope.responsible_id is not None and score.value is not None:
         score.pay_band = rules.pay_band_for(score.value)
-    parts = []
-    reports = scored_progress(plan, period, scope).order_by(
-        "responsible__full_name", "objective__section", "objective__order", "objective_id"
-    )
-    for progress in reports:
+
+    def build(progress: Progress) -> Part:
         group = GroupKey(plan.pk, progress.responsible_id, progress.objective.section)
         total = totals.get(group) or ZERO
         weight = progress.objective.weight
@@ -893,26 +933,26 @@ def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
         contribution = ZERO
         if counted and score.weight_counted and group not in gated:
             contribution = share * (scored or ZERO) / score.weight_counted
-        parts.append(
-            Part(
-                progress=progress,
-                weight=weight,
-                share=_percent(share) if share is not None else None,
-                achievement=value,
-                source=achievement.source,
-                capped=rules.capped(value) if value is not None else None,
-                band=band,
-                score=scored,
-                counted=counted,
-                gated=group in gated,
-                is_prerequisite=is_prereq,
-                prerequisite_met=(
-                    rules.prerequisite_met(value) if is_prereq and value is not None else None
-                ),
-                contribution=_percent(contribution),
-            )
+        return Part(
+            progress=progress,
+            weight=weight,
+            share=_percent(share) if share is not None else None,
+            achievement=value,
+            source=achievement.source,
+            capped=rules.capped(value) if value is not None else None,
+            band=band,
+            score=scored,
+            counted=counted,
+            gated=group in gated,
+            is_prerequisite=is_prereq,
+            prerequisite_met=(
+                rules.prerequisite_met(value) if is_prereq and value is not None else None
+            ),
+            contribution=_percent(contribution),
         )
-    return Explanation(scope=scope, score=score, parts=parts, rules=rules)
+
+    parts = Parts(scored_progress(plan, period, scope).order_by(*EXPLANATION_ORDER), build)
+    return Explanation(scope=scope, score=score, parts=parts if lazy else list(parts), rules=rules)
 
 
 # -- trend and lists ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ PAGES = [
     ("ente", 29),
     ("ente_filtered", 30),
     ("responsible", 27),
-    ("explanation", 15),
+    ("explanation", 16),  # the page of parts: a COUNT and one slice
     ("export", 18),
 ]
 

@@ -277,3 +277,39 @@ def test_explaining_a_person_of_another_ente_is_a_404(scored, client, world):
     anna = scored.progress.responsible
     page = client.get(url, {"responsabile": anna.pk}).content.decode()
     assert "Punteggio di Anna Alfieri" in page
+
+
+def _parts_html(client, url, query) -> str:
+    html = client.get(url, query).content.decode()
+    return html[html.index('data-testid="parts"') :]
+
+
+def test_explanation_sorts_by_achievement_either_way(scored, client):
+    client.force_login(scored.segretario)
+    url, _q = explanation(scored.plan)
+    up = _parts_html(client, url, {"sort": "achievement"})
+    down = _parts_html(client, url, {"sort": "-achievement"})
+    assert up.index("Dario Donati") < up.index("Anna Alfieri")  # 70% before 85,5%
+    assert down.index("Anna Alfieri") < down.index("Dario Donati")
+
+
+def test_explanation_pages_hold_every_report_once(client):
+    from objectives.synthetic import make_synthetic_ente, make_synthetic_progress
+    from organisation.models import Membership
+    from tests.factories import make_user
+
+    plan = make_synthetic_ente(1, 120)
+    _june, december = make_synthetic_progress(plan)
+    client.force_login(
+        make_user("segretario-pagine", ente=plan.ente, role=Membership.Role.SEGRETARIO)
+    )
+    url, _q = explanation(plan)
+    seen = []
+    for page in (1, 2, 3):
+        html = _parts_html(client, url, {"periodo": december.pk, "page": page, "sort": "-score"})
+        seen += [
+            pk
+            for pk in Objective.objects.filter(plan=plan).values_list("pk", flat=True)
+            if f'/obiettivi/{pk}/"' in html
+        ]
+    assert sorted(seen) == sorted(Objective.objects.filter(plan=plan).values_list("pk", flat=True))
