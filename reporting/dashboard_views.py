@@ -30,8 +30,8 @@ from reporting.scoring import (
     explain,
     is_overdue,
     late_progress,
-    plan_scores,
     plan_scores_with_trend,
+    responsible_scores,
 )
 
 PER_PAGE = 10
@@ -151,7 +151,7 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
     context["filter"] = form
     context["due"] = list(selectors.due_for_person(access.plan, person))
     if period is not None:
-        own, points = plan_scores_with_trend(access.plan, period, Scope(responsible_id=person.pk))
+        own, ente, points = responsible_scores(access.plan, period, person.pk)
         context["groups"] = [
             (
                 group,
@@ -161,9 +161,10 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
             )
             for group in own.responsibles
         ]
-        context["ente"] = plan_scores(access.plan, period, with_dipartimenti=False).ente
-        context["trend"] = TrendTable(selectors.trend_rows(points))
-        context["chart"] = selectors.chart_data(selectors.trend_rows(points))
+        context["ente"] = ente
+        trend_rows = selectors.trend_rows(points)
+        context["trend"] = TrendTable(trend_rows)
+        context["chart"] = selectors.chart_data(trend_rows)
     return render(request, "reporting/dashboard_responsible.html", context)
 
 

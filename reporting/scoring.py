@@ -47,6 +47,8 @@ Public API (stable: extend, don't rename):
   (`[GroupScore]`), `.rules`.
 - `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
   one aggregate over all periods (9 queries).
+- `responsible_scores(plan, period, person_id) -> (PlanScores, Score, [PeriodScore])`: a
+  responsible's own groups and trend and the ente's score, from one aggregate (6 queries).
 - `explain(plan, period, scope, lazy=False) -> Explanation`: one figure and the parts it is
   made of (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
   contribution), whose contributions add up to the figure; `lazy=True` gives `Parts`, read from
@@ -761,6 +763,36 @@ def plan_scores_with_trend(
         units,
     )
     return scores, _trend(plan, rules, totals, gated, rows)
+
+
+def responsible_scores(
+    plan: Plan, period: MonitoringPeriod, person_id: int
+) -> tuple[PlanScores, "Score", list["PeriodScore"]]:
+    """A responsible's own figures (`plan_scores` scoped to them, without dipartimenti, and
+    their `trend`) and the ente's score in the period, all from one aggregate over every period
+    of the plan (six queries whatever the plan's size): the aggregate's rows are per
+    responsible, so the responsible's are picked from it."""
+    rules = Rules.for_plan(plan)
+    totals, balanced = _group_totals(plan)
+    rows = _aggregate(plan, Q(period__plan=plan), None, rules)
+    gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    period_gated = _gated_for_period(gated, period.pk)
+    ente = _Accumulator(rules, totals, period_gated)
+    for row in rows:
+        if row.period_id == period.pk:
+            ente.add("ente", row)
+    mine = [row for row in rows if row.group.person_id == person_id]
+    own = _plan_scores(
+        plan,
+        period,
+        rules,
+        totals,
+        balanced,
+        period_gated,
+        [row for row in mine if row.period_id == period.pk],
+        [],
+    )
+    return own, ente.finish("ente"), _trend(plan, rules, totals, gated, mine)
 
 
 def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) -> PlanScores:

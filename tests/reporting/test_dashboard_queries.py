@@ -16,7 +16,7 @@ PAGES = [
     # (page, pinned queries)
     ("ente", 29),
     ("ente_filtered", 30),
-    ("responsible", 27),
+    ("responsible", 19),
     ("explanation", 16),  # the page of parts: a COUNT and one slice
     ("export", 18),
 ]
