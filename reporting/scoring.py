@@ -41,12 +41,12 @@ Public API (stable: extend, don't rename):
   `status_label`), `capped`, `score` and `dipartimento_id`; `objective`, `responsible`,
   `period` selected.
 - `plan_scores(plan, period, scope=None) -> PlanScores`: every figure of a dashboard in a fixed
-  number of queries (8, whatever the plan's size; 5 `with_dipartimenti=False`, which leaves
+  number of queries (9, whatever the plan's size; 5 `with_dipartimenti=False`, which leaves
   `.dipartimenti` empty): `.ente` (`Score`), `.responsibles`
   (`[ResponsibleScore]`, one per weight group), `.dipartimenti`, `.programmi`, `.missioni`
   (`[GroupScore]`), `.rules`.
 - `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
-  one aggregate over all periods (9 queries).
+  one aggregate over all periods (10 queries).
 - `responsible_scores(plan, period, person_id) -> (PlanScores, Score, [PeriodScore])`: a
   responsible's own groups and trend and the ente's score, from one aggregate (6 queries).
 - `explain(plan, period, scope, lazy=False) -> Explanation`: one figure and the parts it is
@@ -86,10 +86,10 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
-from objectives.models import MonitoringPeriod, Objective, Plan, Progress
+from objectives.models import MonitoringPeriod, Objective, Plan, Programma, Progress
 from objectives.scoring_rules import PREREQUISITE_RULES, UNREPORTED_RULES, with_defaults
 from objectives.weights import GroupKey, weight_groups
-from organisation.models import Assignment, OrgUnit
+from organisation.models import Assignment, OrgUnit, Person
 from piao.formatting import format_percent
 
 HUNDRED = Decimal(100)
@@ -518,7 +518,6 @@ class _Row:
     (a programme, or a dipartimento)."""
 
     group: GroupKey
-    name: str
     period_id: int
     key: int | None
     labels: tuple
@@ -553,20 +552,33 @@ def _sums(rules: Rules) -> dict:
     }
 
 
-GROUP_FIELDS = ("period_id", "responsible_id", "responsible__full_name", "objective__section")
+GROUP_FIELDS = ("period_id", "responsible_id", "objective__section")
 
 
-def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: tuple = ()) -> list[_Row]:
-    fields = GROUP_FIELDS + ((key,) if key else ()) + labels
+def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: bool = False) -> list[_Row]:
+    """The aggregate grouped by ids only (grouping on names and labels costs the database more
+    than looking them up after); `labels`: the key is a programme, whose code and name and
+    mission come from one more small query."""
+    fields = GROUP_FIELDS + ((key,) if key else ())
+    found = list(queryset.values(*fields).annotate(**_sums(rules)).order_by())
+    label_of: dict = {}
+    if labels:
+        ids = {r[key] for r in found if r[key]}
+        label_of = {
+            pk: rest
+            for pk, *rest in Programma.objects.filter(pk__in=ids).values_list(
+                "pk", *PROGRAMME_LABELS
+            )
+        }
+    nothing = (None,) * len(PROGRAMME_LABELS) if labels else ()
     result = []
-    for r in queryset.values(*fields).annotate(**_sums(rules)).order_by():
+    for r in found:
         result.append(
             _Row(
                 group=GroupKey(plan.pk, r["responsible_id"], r["objective__section"]),
-                name=r["responsible__full_name"],
                 period_id=r["period_id"],
                 key=r[key] if key else None,
-                labels=tuple(r[label] for label in labels),
+                labels=tuple(label_of.get(r[key], nothing)) if labels else (),
                 counts=tuple(r[name] for name in SUMS),
                 w_all=r["w_all"] or 0.0,
                 w_measured=r["w_measured"] or 0.0,
@@ -576,20 +588,13 @@ def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: tuple = (
     return result
 
 
-PROGRAMME_LABELS = (
-    "objective__programma__code",
-    "objective__programma__name",
-    "objective__programma__missione_id",
-    "objective__programma__missione__code",
-    "objective__programma__missione__name",
-)
+PROGRAMME_LABELS = ("code", "name", "missione_id", "missione__code", "missione__name")
 
 
 def _aggregate(plan: Plan, periods: Q, scope: Scope | None, rules: Rules) -> list[_Row]:
-    """One GROUP BY query: per period, weight group and DUP programme, the sums."""
-    return _rows(
-        plan, _base(plan, periods, scope), rules, "objective__programma_id", PROGRAMME_LABELS
-    )
+    """Two queries: per period, weight group and DUP programme, the sums; the programmes'
+    labels."""
+    return _rows(plan, _base(plan, periods, scope), rules, "objective__programma_id", labels=True)
 
 
 def _aggregate_dipartimenti(
@@ -624,7 +629,6 @@ def _aggregate_dipartimenti(
             rows.append(
                 _Row(
                     row.group,
-                    row.name,
                     row.period_id,
                     unit_id,
                     (),
@@ -705,11 +709,15 @@ def _gated_groups(plan: Plan, periods: Q, rules: Rules) -> set[tuple[GroupKey, i
     return {(GroupKey(plan.pk, person, section), period) for person, section, period in unmet}
 
 
-def _group_totals(plan: Plan) -> tuple[dict[GroupKey, Decimal], dict[GroupKey, bool]]:
+def _group_totals(
+    plan: Plan,
+) -> tuple[dict[GroupKey, Decimal], dict[GroupKey, bool], dict[int, str]]:
+    """Each weight group's total and whether it adds up as it should; the people's names."""
     groups = weight_groups([plan.pk])
     return (
         {key: g.total for key, g in groups.items()},
         {key: g.is_balanced for key, g in groups.items()},
+        {key.person_id: g.person_name for key, g in groups.items()},
     )
 
 
@@ -725,15 +733,15 @@ def plan_scores(
     with_dipartimenti: bool = True,
 ) -> PlanScores:
     """Every figure of a dashboard: the ente, each responsible's groups, dipartimenti,
-    programmes and missions, in eight queries whatever the plan's size."""
+    programmes and missions, in nine queries whatever the plan's size."""
     rules = Rules.for_plan(plan)
-    totals, balanced = _group_totals(plan)  # two queries
+    totals, balanced, names = _group_totals(plan)  # two queries
     rows = _aggregate(plan, Q(period=period), scope, rules)  # one query
     units = (
         _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
     )  # three
     gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)  # one
-    return _plan_scores(plan, period, rules, totals, balanced, gated, rows, units)  # one
+    return _plan_scores(plan, period, rules, totals, balanced, gated, rows, units, names)
 
 
 def plan_scores_with_trend(
@@ -744,9 +752,9 @@ def plan_scores_with_trend(
     with_dipartimenti: bool = True,
 ) -> tuple[PlanScores, list["PeriodScore"]]:
     """`plan_scores` of the period and `trend` of the plan from one aggregate over all periods
-    (nine queries whatever the plan's size)."""
+    (ten queries whatever the plan's size)."""
     rules = Rules.for_plan(plan)
-    totals, balanced = _group_totals(plan)
+    totals, balanced, names = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
     units = (
         _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
@@ -761,6 +769,7 @@ def plan_scores_with_trend(
         _gated_for_period(gated, period.pk),
         [row for row in rows if row.period_id == period.pk],
         units,
+        names,
     )
     return scores, _trend(plan, rules, totals, gated, rows)
 
@@ -773,7 +782,7 @@ def responsible_scores(
     of the plan (six queries whatever the plan's size): the aggregate's rows are per
     responsible, so the responsible's are picked from it."""
     rules = Rules.for_plan(plan)
-    totals, balanced = _group_totals(plan)
+    totals, balanced, names = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), None, rules)
     gated = _gated_groups(plan, Q(period__plan=plan), rules)
     period_gated = _gated_for_period(gated, period.pk)
@@ -791,13 +800,15 @@ def responsible_scores(
         period_gated,
         [row for row in mine if row.period_id == period.pk],
         [],
+        names,
     )
     return own, ente.finish("ente"), _trend(plan, rules, totals, gated, mine)
 
 
-def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) -> PlanScores:
+def _plan_scores(
+    plan, period, rules, totals, balanced, gated, rows, unit_rows, names
+) -> PlanScores:
     acc = _Accumulator(rules, totals, gated)
-    names: dict[int, str] = {}
     labels: dict[tuple[str, int], tuple[str, str]] = {}
     for row in rows:
         programma_id = row.key or NO_KEY
@@ -806,7 +817,6 @@ def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) 
         acc.add(("responsabile", row.group), row)
         acc.add(("programma", programma_id), row)
         acc.add(("missione", missione_id), row)
-        names[row.group.person_id] = row.name
         if row.key:
             labels[("programma", programma_id)] = row.labels[:2]
             labels[("missione", missione_id)] = row.labels[3:]
@@ -815,6 +825,9 @@ def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) 
     unit_ids = [key for kind, key in acc.figures() if kind == "dipartimento" and key]
     for unit in OrgUnit.objects.filter(pk__in=unit_ids).only("code", "name"):  # one query
         labels[("dipartimento", unit.pk)] = (unit.code, unit.name)
+    person_ids = {key.person_id for kind, key in acc.figures() if kind == "responsabile"}
+    if not person_ids <= names.keys():  # a report whose responsible left every weight group
+        names = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "full_name"))
 
     responsibles = []
     for kind, key in acc.figures():
@@ -942,7 +955,7 @@ def explain(
     `.parts` is a list; with `lazy=True` a `Parts` sequence read a slice at a time (for pages).
     """
     rules = Rules.for_plan(plan)
-    totals, _balanced = _group_totals(plan)
+    totals, _balanced, _names = _group_totals(plan)
     rows = _aggregate(plan, Q(period=period), scope, rules)
     gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)
     acc = _Accumulator(rules, totals, gated)
@@ -997,9 +1010,9 @@ class PeriodScore:
 
 
 def trend(plan: Plan, scope: Scope | None = None) -> list[PeriodScore]:
-    """The score in every period of the plan, oldest first (five queries)."""
+    """The score in every period of the plan, oldest first (six queries)."""
     rules = Rules.for_plan(plan)
-    totals, _balanced = _group_totals(plan)
+    totals, _balanced, _names = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
     gated = _gated_groups(plan, Q(period__plan=plan), rules)
     return _trend(plan, rules, totals, gated, rows)

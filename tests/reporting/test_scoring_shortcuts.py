@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from objectives.models import MonitoringPeriod
+from objectives.models import MonitoringPeriod, Objective
 from objectives.services import progress_rows_ensure
 from reporting.scoring import (
     Scope,
@@ -45,3 +45,12 @@ def test_responsible_scores_match_the_scoped_scores_the_ente_and_the_trend(mp, g
     nardi_now = own.responsibles[0].score.value
     assert [p.score.value for p in points] == [D("50.00"), nardi_now]
     assert nardi_now == (D("0.00") if gate else D("79.00"))
+
+
+def test_a_responsible_outside_every_weight_group_keeps_their_name(mp):  # noqa: F811
+    plan, period, nardi, gambini, objectives, *_ = mp
+    nardi_reports(objectives, period)
+    # Nardi's objectives handed to Gambini after the period opened: the reports stay Nardi's.
+    Objective.objects.filter(pk__in=[o.pk for o in objectives]).update(dirigente=None, eq=gambini)
+    names = {r.person_id: r.name for r in plan_scores(plan, period).responsibles}
+    assert names[nardi.pk] == "Giulio Nardi"
