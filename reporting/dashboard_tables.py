@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
-from django_tables2.data import TableData
+from django_tables2.data import TableData, TableQuerysetData
 from django_tables2.utils import OrderBy
 
 from objectives.tables import NUMERIC, PercentColumn, PlanTable
@@ -87,6 +87,15 @@ class ProgressScoreTable(tables.Table):
         attrs = ATTRS
         empty_text = _("Nessuno.")
         order_by = ("code",)
+
+
+class CountedRows(TableQuerysetData):
+    """A queryset whose number of rows is already known (from the dashboard's aggregates), so
+    that the paginator does not count it again."""
+
+    def __init__(self, queryset, count: int):
+        super().__init__(queryset)
+        self._length = count
 
 
 class PartTable(tables.Table):

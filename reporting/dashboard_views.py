@@ -16,6 +16,7 @@ from reporting import dashboard_selectors as selectors
 from reporting.dashboard_export import table_to_csv, table_to_xlsx
 from reporting.dashboard_filters import DashboardFilter, ScoringRulesForm
 from reporting.dashboard_tables import (
+    CountedRows,
     DashboardPlanTable,
     GroupScoreTable,
     PartPages,
@@ -35,6 +36,7 @@ from reporting.scoring import (
 )
 
 PER_PAGE = 10
+DUE_SHOWN = 20  # a responsible's first reports still to send; the rest are counted
 TABLES = {
     "dipartimenti": _("Per dipartimento / area"),
     "responsabili": _("Per dirigente ed EQ"),
@@ -81,10 +83,13 @@ def _ente_tables(request, access, period, scope) -> dict:
         if name != "andamento"
     }
     tables["andamento"] = TrendTable(rows["andamento"], prefix="andamento-")
-    tables["ritardi"] = ProgressScoreTable(
-        late_progress(plan, period, scope=scope), prefix="ritardi-"
+    # Their sizes are the aggregates' counts of drafts (late once overdue) and of reports at risk.
+    late = CountedRows(
+        late_progress(plan, period, scope=scope), scores.ente.drafts if is_overdue(period) else 0
     )
-    tables["rischio"] = ProgressScoreTable(at_risk_progress(plan, period, scope), prefix="rischio-")
+    tables["ritardi"] = ProgressScoreTable(late, prefix="ritardi-")
+    at_risk = CountedRows(at_risk_progress(plan, period, scope), scores.ente.at_risk)
+    tables["rischio"] = ProgressScoreTable(at_risk, prefix="rischio-")
     return {"scores": scores, "rows": rows, "tables": tables}
 
 
@@ -149,7 +154,9 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
         return _bad_filter(form)
     context = {"access": access, "plan": access.plan, "person": person, "period": period}
     context["filter"] = form
-    context["due"] = list(selectors.due_for_person(access.plan, person))
+    due = selectors.due_for_person(access.plan, person)
+    context["due"] = list(due[:DUE_SHOWN])
+    context["due_more"] = due.count() - len(context["due"])
     if period is not None:
         own, ente, points = responsible_scores(access.plan, period, person.pk)
         context["groups"] = [

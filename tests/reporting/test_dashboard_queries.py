@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 PAGES = [
     # (page, pinned queries)
-    ("ente", 30),
-    ("ente_filtered", 31),
-    ("responsible", 20),
+    ("ente", 28),
+    ("ente_filtered", 29),
+    ("responsible", 21),
     ("explanation", 17),  # the page of parts: a COUNT and one slice
     ("export", 19),
 ]

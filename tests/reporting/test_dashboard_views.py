@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from objectives.models import MonitoringPeriod, Objective, Progress
 from organisation.models import Assignment, OrgUnit
+from reporting.scoring import achievement_of
 from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -313,3 +314,62 @@ def test_explanation_pages_hold_every_report_once(client):
             if f'/obiettivi/{pk}/"' in html
         ]
     assert sorted(seen) == sorted(Objective.objects.filter(plan=plan).values_list("pk", flat=True))
+
+
+def test_late_and_at_risk_lists_page_through_every_report_of_the_scope(client):
+    from objectives.synthetic import make_synthetic_ente, make_synthetic_progress
+    from organisation.models import Membership
+    from tests.factories import make_user
+
+    plan = make_synthetic_ente(1, 120)
+    _june, december = make_synthetic_progress(plan)
+    unit = OrgUnit.objects.filter(ente=plan.ente, kind="dipartimento").order_by("pk").first()
+    plan.scoring_rules = plan.scoring_rules | {"at_risk_below": 90}
+    plan.save()
+    mine = Progress.objects.filter(period=december, objective__org_units=unit)
+    late = mine.filter(status="bozza").count()
+    at_risk = 0
+    for progress in mine:  # the achievement the rules score, under the plan's 90%
+        value = achievement_of(progress).value
+        at_risk += value is not None and value < 90
+    assert late > 10 and at_risk > 10
+    client.force_login(
+        make_user("segretario-liste", ente=plan.ente, role=Membership.Role.SEGRETARIO)
+    )
+
+    def listed(name: str, page: int) -> int:
+        html = client.get(
+            dashboard(plan),
+            {"periodo": december.pk, "dipartimento": unit.pk, f"{name}-page": page},
+        ).content.decode()
+        section = html[html.index(f'data-testid="section-{name}"') :]
+        section = section[: section.index("</section>")]
+        return section.count('href="/piano/obiettivi/')
+
+    for name, total in (("ritardi", late), ("rischio", at_risk)):
+        pages = (total + 9) // 10
+        assert sum(listed(name, page) for page in range(1, pages + 1)) == total
+
+
+def test_a_responsibles_long_list_of_reports_to_send_shows_the_first_twenty_and_counts_the_rest(
+    client,
+):
+    from objectives.synthetic import make_synthetic_ente, make_synthetic_progress
+    from organisation.models import Membership, Person
+    from tests.factories import make_user
+
+    plan = make_synthetic_ente(1, 120)
+    _june, december = make_synthetic_progress(plan)
+    person = Person.objects.filter(ente=plan.ente).order_by("pk").first()
+    Progress.objects.filter(period=december, responsible=person).update(status="bozza")
+    person.user = make_user("dirigente-lista", ente=plan.ente, role=Membership.Role.RESPONSABILE)
+    person.save(update_fields=["user"])
+    client.force_login(person.user)
+    html = client.get(
+        reverse("reporting:dashboard_responsible", args=[plan.pk, person.pk])
+    ).content.decode()
+    due = html[html.index('data-testid="due"') :]
+    due = due[: due.index("</section>")]
+    assert due.count("<li>") == 20
+    assert "E ancora altri 10 avanzamenti da inviare." in due  # 30 in December
+    assert reverse("objectives:todo") in due
