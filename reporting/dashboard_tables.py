@@ -33,6 +33,7 @@ class GroupScoreTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/group_scores.html"  # keep in step with the columns
         empty_text = _("Nessun avanzamento nel periodo.")
         orderable = True
 
@@ -53,6 +54,7 @@ class ResponsibleScoreTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/responsible_scores.html"  # keep in step with the columns
         empty_text = _("Nessun responsabile con avanzamenti nel periodo.")
 
 
@@ -66,6 +68,7 @@ class TrendTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/trend.html"  # keep in step with the columns
         empty_text = _("Il piano non ha periodi di monitoraggio.")
 
 
@@ -85,6 +88,7 @@ class ProgressScoreTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/progress_scores.html"  # keep in step with the columns
         empty_text = _("Nessuno.")
         order_by = ("code",)
 

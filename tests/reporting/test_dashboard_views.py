@@ -373,3 +373,21 @@ def test_a_responsibles_long_list_of_reports_to_send_shows_the_first_twenty_and_
     assert due.count("<li>") == 20
     assert "E ancora altri 10 avanzamenti da inviare." in due  # 30 in December
     assert reverse("objectives:todo") in due
+
+
+def test_every_dashboard_table_has_as_many_cells_as_headers(scored, client):
+    Progress.objects.filter(pk=scored.progress.pk).update(
+        status="bozza", validated_achievement=None, declared_achievement=None
+    )
+    scored.plan.scoring_rules = scored.plan.scoring_rules | {"at_risk_below": 90}
+    scored.plan.save()
+    client.force_login(scored.segretario)
+    html = client.get(dashboard(scored.plan)).content.decode()
+    names = ["dipartimenti", "responsabili", "missioni", "programmi", "ritardi", "rischio"]
+    for name in [*names, "andamento"]:
+        section = html[html.index(f'data-testid="section-{name}"') :]
+        section = section[: section.index("</section>")]
+        head = section[section.index("<thead") : section.index("</thead>")]
+        row = section[section.index("<tbody") :]
+        row = row[: row.index("</tr>")]
+        assert head.count("<th ") == row.count("<td") > 1, name
