@@ -327,6 +327,11 @@ def test_late_and_at_risk_lists_page_through_every_report_of_the_scope(client):
     plan.scoring_rules = plan.scoring_rules | {"at_risk_below": 90}
     plan.save()
     mine = Progress.objects.filter(period=december, objective__org_units=unit)
+    ids = list(mine.order_by("pk").values_list("pk", flat=True))  # 30: the random states aside,
+    Progress.objects.filter(pk__in=ids[:14]).update(status="bozza", declared_achievement=None)
+    Progress.objects.filter(pk__in=ids[14:]).update(
+        status="validato", validated_achievement=Decimal(50)
+    )  # 14 late, at least 16 at risk
     late = mine.filter(status="bozza").count()
     at_risk = 0
     for progress in mine:  # the achievement the rules score, under the plan's 90%
