@@ -25,6 +25,14 @@ def _bootstrap(form: forms.Form) -> None:
         field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
 
+class ListSelect(forms.Select):
+    """A select whose options are written in one template (Django's includes one template per
+    option: a hundred DUP programmes cost more than the rest of the form). The template is in
+    the app's templates/, where the default form renderer looks."""
+
+    template_name = "reporting/widgets/select.html"
+
+
 class DashboardFilter(forms.Form):
     """Which period, and which part of the plan, a dashboard shows."""
 
@@ -33,20 +41,28 @@ class DashboardFilter(forms.Form):
         required=False,
         label=_("Periodo di monitoraggio"),
         empty_label=None,
+        widget=ListSelect,
     )
     dipartimento = forms.ModelChoiceField(
-        queryset=OrgUnit.objects.none(), required=False, label=_("Dipartimento / Area")
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        label=_("Dipartimento / Area"),
+        widget=ListSelect,
     )
     missione = forms.ModelChoiceField(
-        queryset=Missione.objects.none(), required=False, label=_("Missione DUP")
+        queryset=Missione.objects.none(), required=False, label=_("Missione DUP"), widget=ListSelect
     )
     programma = forms.ModelChoiceField(
-        queryset=Programma.objects.none(), required=False, label=_("Programma DUP")
+        queryset=Programma.objects.none(),
+        required=False,
+        label=_("Programma DUP"),
+        widget=ListSelect,
     )
     sezione = forms.ChoiceField(
         choices=[("", _("Tutte")), *Objective.Section.choices],
         required=False,
         label=_("Sezione"),
+        widget=ListSelect,
     )
 
     def __init__(self, data, *, plan: Plan):

@@ -2,6 +2,8 @@
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableData, TableQuerysetData
+from django_tables2.utils import OrderBy
 
 from objectives.tables import NUMERIC, PercentColumn, PlanTable
 
@@ -31,6 +33,7 @@ class GroupScoreTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/group_scores.html"  # keep in step with the columns
         empty_text = _("Nessun avanzamento nel periodo.")
         orderable = True
 
@@ -51,6 +54,7 @@ class ResponsibleScoreTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/responsible_scores.html"  # keep in step with the columns
         empty_text = _("Nessun responsabile con avanzamenti nel periodo.")
 
 
@@ -64,6 +68,7 @@ class TrendTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/trend.html"  # keep in step with the columns
         empty_text = _("Il piano non ha periodi di monitoraggio.")
 
 
@@ -83,30 +88,75 @@ class ProgressScoreTable(tables.Table):
 
     class Meta:
         attrs = ATTRS
+        template_name = "reporting/tables/progress_scores.html"  # keep in step with the columns
         empty_text = _("Nessuno.")
         order_by = ("code",)
 
 
-class PartTable(tables.Table):
-    """The reports behind a figure: how each weighs, what it scores, how much it adds."""
+class CountedRows(TableQuerysetData):
+    """A queryset whose number of rows is already known (from the dashboard's aggregates), so
+    that the paginator does not count it again."""
 
-    code = tables.Column(verbose_name=_("Codice"), linkify=_link("url"))
-    title = tables.Column(verbose_name=_("Obiettivo"), linkify=_link("url"))
-    responsible = tables.Column(verbose_name=_("Responsabile"))
-    section = tables.Column(verbose_name=_("Gruppo"))
-    status = tables.Column(verbose_name=_("Stato"))
-    weight_text = tables.Column(verbose_name=_("Peso"))
-    share = PercentColumn(verbose_name=_("Quota del gruppo"))
-    achievement = PercentColumn(verbose_name=_("Raggiungimento"))
-    source = tables.Column(verbose_name=_("Fonte"))
-    band = tables.Column(verbose_name=_("Fascia applicata"))
-    score = PercentColumn(verbose_name=_("Punteggio"))
-    contribution = PercentColumn(verbose_name=_("Contributo (punti)"))
-    note = tables.Column(verbose_name=_("Note"))
+    def __init__(self, queryset, count: int):
+        super().__init__(queryset)
+        self._length = count
+
+
+class PartTable(tables.Table):
+    """The reports behind a figure: how each weighs, what it scores, how much it adds.
+
+    Sortable by the columns the database can sort (see `PartPages`); share, band, contribution
+    and note are worked out per page and are not."""
+
+    code = tables.Column(verbose_name=_("Codice"), linkify=_link("url"), order_by="objective__code")
+    title = tables.Column(
+        verbose_name=_("Obiettivo"), linkify=_link("url"), order_by="objective__title"
+    )
+    responsible = tables.Column(
+        verbose_name=_("Responsabile"), order_by=("responsible__full_name", "responsible_id")
+    )
+    section = tables.Column(verbose_name=_("Gruppo"), order_by="objective__section")
+    status = tables.Column(verbose_name=_("Stato"), order_by="status")
+    weight_text = tables.Column(verbose_name=_("Peso"), order_by="objective__weight")
+    share = PercentColumn(verbose_name=_("Quota del gruppo"), orderable=False)
+    achievement = PercentColumn(verbose_name=_("Raggiungimento"), order_by="achievement")
+    source = tables.Column(verbose_name=_("Fonte"), order_by="achievement_source")
+    band = tables.Column(verbose_name=_("Fascia applicata"), orderable=False)
+    score = PercentColumn(verbose_name=_("Punteggio"), order_by="score")
+    contribution = PercentColumn(verbose_name=_("Contributo (punti)"), orderable=False)
+    note = tables.Column(verbose_name=_("Note"), orderable=False)
 
     class Meta:
         attrs = ATTRS
         empty_text = _("Nessun avanzamento dietro questa cifra.")
+
+
+class PartPages(TableData):
+    """A PartTable's rows read a page at a time from `reporting.scoring.Parts`: the paginator's
+    count is one COUNT, its page one query, and sorting is done by the database."""
+
+    def __init__(self, parts, to_rows):
+        super().__init__(parts)
+        self.to_rows = to_rows
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, key):
+        return self.to_rows(self.data[key]) if isinstance(key, slice) else self[key : key + 1][0]
+
+    def __iter__(self):
+        return iter(self.to_rows(self.data))
+
+    def order_by(self, aliases) -> None:
+        fields = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            accessors = column.order_by
+            if alias[0] != column.order_by_alias[0]:
+                accessors = accessors.opposite
+            fields += [str(accessor).replace(".", "__") for accessor in accessors]
+        self.data = self.data.ordered(*fields)
 
 
 class DashboardPlanTable(PlanTable):

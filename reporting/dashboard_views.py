@@ -16,8 +16,10 @@ from reporting import dashboard_selectors as selectors
 from reporting.dashboard_export import table_to_csv, table_to_xlsx
 from reporting.dashboard_filters import DashboardFilter, ScoringRulesForm
 from reporting.dashboard_tables import (
+    CountedRows,
     DashboardPlanTable,
     GroupScoreTable,
+    PartPages,
     PartTable,
     ProgressScoreTable,
     ResponsibleScoreTable,
@@ -29,11 +31,12 @@ from reporting.scoring import (
     explain,
     is_overdue,
     late_progress,
-    plan_scores,
     plan_scores_with_trend,
+    responsible_scores,
 )
 
 PER_PAGE = 10
+DUE_SHOWN = 20  # a responsible's first reports still to send; the rest are counted
 TABLES = {
     "dipartimenti": _("Per dipartimento / area"),
     "responsabili": _("Per dirigente ed EQ"),
@@ -80,10 +83,13 @@ def _ente_tables(request, access, period, scope) -> dict:
         if name != "andamento"
     }
     tables["andamento"] = TrendTable(rows["andamento"], prefix="andamento-")
-    tables["ritardi"] = ProgressScoreTable(
-        late_progress(plan, period, scope=scope), prefix="ritardi-"
+    # Their sizes are the aggregates' counts of drafts (late once overdue) and of reports at risk.
+    late = CountedRows(
+        late_progress(plan, period, scope=scope), scores.ente.drafts if is_overdue(period) else 0
     )
-    tables["rischio"] = ProgressScoreTable(at_risk_progress(plan, period, scope), prefix="rischio-")
+    tables["ritardi"] = ProgressScoreTable(late, prefix="ritardi-")
+    at_risk = CountedRows(at_risk_progress(plan, period, scope), scores.ente.at_risk)
+    tables["rischio"] = ProgressScoreTable(at_risk, prefix="rischio-")
     return {"scores": scores, "rows": rows, "tables": tables}
 
 
@@ -148,9 +154,11 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
         return _bad_filter(form)
     context = {"access": access, "plan": access.plan, "person": person, "period": period}
     context["filter"] = form
-    context["due"] = list(selectors.due_for_person(access.plan, person))
+    due = selectors.due_for_person(access.plan, person)
+    context["due"] = list(due[:DUE_SHOWN])
+    context["due_more"] = due.count() - len(context["due"])
     if period is not None:
-        own, points = plan_scores_with_trend(access.plan, period, Scope(responsible_id=person.pk))
+        own, ente, points = responsible_scores(access.plan, period, person.pk)
         context["groups"] = [
             (
                 group,
@@ -160,9 +168,10 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
             )
             for group in own.responsibles
         ]
-        context["ente"] = plan_scores(access.plan, period, with_dipartimenti=False).ente
-        context["trend"] = TrendTable(selectors.trend_rows(points))
-        context["chart"] = selectors.chart_data(selectors.trend_rows(points))
+        context["ente"] = ente
+        trend_rows = selectors.trend_rows(points)
+        context["trend"] = TrendTable(trend_rows)
+        context["chart"] = selectors.chart_data(trend_rows)
     return render(request, "reporting/dashboard_responsible.html", context)
 
 
@@ -186,7 +195,7 @@ def _explanation_scope(request) -> Scope:
     return Scope(section=section, **values)
 
 
-def _explanation(request, access):
+def _explanation(request, access, *, lazy: bool = False):
     try:
         scope = _explanation_scope(request)
     except ValueError as error:
@@ -202,17 +211,17 @@ def _explanation(request, access):
     period = form.period()
     if period is None:
         return None, None, HttpResponseBadRequest(_("Il piano non ha periodi di monitoraggio."))
-    return explain(access.plan, period, scope), period, None
+    return explain(access.plan, period, scope, lazy=lazy), period, None
 
 
 @login_required
 def dashboard_explanation(request: HttpRequest, plan_id: int) -> HttpResponse:
     """How one figure was made: every objective behind it, its weight, value, source, band."""
     access = selectors.get_plan_access(request.user, plan_id)
-    explanation, period, error = _explanation(request, access)
+    explanation, period, error = _explanation(request, access, lazy=True)
     if error:
         return error
-    table = PartTable(selectors.part_rows(explanation.parts))
+    table = PartTable(PartPages(explanation.parts, selectors.part_rows))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "access": access,

@@ -41,15 +41,18 @@ Public API (stable: extend, don't rename):
   `status_label`), `capped`, `score` and `dipartimento_id`; `objective`, `responsible`,
   `period` selected.
 - `plan_scores(plan, period, scope=None) -> PlanScores`: every figure of a dashboard in a fixed
-  number of queries (8, whatever the plan's size; 5 `with_dipartimenti=False`, which leaves
+  number of queries (9, whatever the plan's size; 5 `with_dipartimenti=False`, which leaves
   `.dipartimenti` empty): `.ente` (`Score`), `.responsibles`
   (`[ResponsibleScore]`, one per weight group), `.dipartimenti`, `.programmi`, `.missioni`
   (`[GroupScore]`), `.rules`.
 - `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
-  one aggregate over all periods (9 queries).
-- `explain(plan, period, scope) -> Explanation`: one figure and the parts it is made of
-  (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
-  contribution), whose contributions add up to the figure.
+  one aggregate over all periods (10 queries).
+- `responsible_scores(plan, period, person_id) -> (PlanScores, Score, [PeriodScore])`: a
+  responsible's own groups and trend and the ente's score, from one aggregate (6 queries).
+- `explain(plan, period, scope, lazy=False) -> Explanation`: one figure and the parts it is
+  made of (`[Part]`: objective, responsible, weight, share, achievement, source, band, score,
+  contribution), whose contributions add up to the figure; `lazy=True` gives `Parts`, read from
+  the database a slice at a time (`.ordered(*fields)` for another order).
 - `trend(plan, scope=None) -> [PeriodScore]`: the ente's (or the scope's) score in every period.
 - `late_progress(plan, period, today=None)`, `at_risk_progress(plan, period, scope=None)`:
   reports of an overdue period still in draft; reports whose achievement is under the plan's
@@ -60,6 +63,7 @@ Public API (stable: extend, don't rename):
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -82,10 +86,10 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
-from objectives.models import MonitoringPeriod, Objective, Plan, Progress
+from objectives.models import MonitoringPeriod, Objective, Plan, Programma, Progress
 from objectives.scoring_rules import PREREQUISITE_RULES, UNREPORTED_RULES, with_defaults
 from objectives.weights import GroupKey, weight_groups
-from organisation.models import Assignment, OrgUnit
+from organisation.models import Assignment, OrgUnit, Person
 from piao.formatting import format_percent
 
 HUNDRED = Decimal(100)
@@ -390,7 +394,10 @@ def scored_progress(
     ]
     statuses = [When(status=key, then=Value(str(label))) for key, label in Status.choices]
     return (
+        # The objective's ente (always the plan's) lets the database walk the index on
+        # (ente, plan, code) for a page of reports in code order, instead of sorting them all.
         _base(plan, Q(period=period), scope)
+        .filter(objective__ente_id=plan.ente_id)
         .annotate(
             dipartimento_id=_dipartimento_sql(),
             achievement=achievement,
@@ -514,7 +521,6 @@ class _Row:
     (a programme, or a dipartimento)."""
 
     group: GroupKey
-    name: str
     period_id: int
     key: int | None
     labels: tuple
@@ -549,20 +555,33 @@ def _sums(rules: Rules) -> dict:
     }
 
 
-GROUP_FIELDS = ("period_id", "responsible_id", "responsible__full_name", "objective__section")
+GROUP_FIELDS = ("period_id", "responsible_id", "objective__section")
 
 
-def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: tuple = ()) -> list[_Row]:
-    fields = GROUP_FIELDS + ((key,) if key else ()) + labels
+def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: bool = False) -> list[_Row]:
+    """The aggregate grouped by ids only (grouping on names and labels costs the database more
+    than looking them up after); `labels`: the key is a programme, whose code and name and
+    mission come from one more small query."""
+    fields = GROUP_FIELDS + ((key,) if key else ())
+    found = list(queryset.values(*fields).annotate(**_sums(rules)).order_by())
+    label_of: dict = {}
+    if labels:
+        ids = {r[key] for r in found if r[key]}
+        label_of = {
+            pk: rest
+            for pk, *rest in Programma.objects.filter(pk__in=ids).values_list(
+                "pk", *PROGRAMME_LABELS
+            )
+        }
+    nothing = (None,) * len(PROGRAMME_LABELS) if labels else ()
     result = []
-    for r in queryset.values(*fields).annotate(**_sums(rules)).order_by():
+    for r in found:
         result.append(
             _Row(
                 group=GroupKey(plan.pk, r["responsible_id"], r["objective__section"]),
-                name=r["responsible__full_name"],
                 period_id=r["period_id"],
                 key=r[key] if key else None,
-                labels=tuple(r[label] for label in labels),
+                labels=tuple(label_of.get(r[key], nothing)) if labels else (),
                 counts=tuple(r[name] for name in SUMS),
                 w_all=r["w_all"] or 0.0,
                 w_measured=r["w_measured"] or 0.0,
@@ -572,20 +591,13 @@ def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: tuple = (
     return result
 
 
-PROGRAMME_LABELS = (
-    "objective__programma__code",
-    "objective__programma__name",
-    "objective__programma__missione_id",
-    "objective__programma__missione__code",
-    "objective__programma__missione__name",
-)
+PROGRAMME_LABELS = ("code", "name", "missione_id", "missione__code", "missione__name")
 
 
 def _aggregate(plan: Plan, periods: Q, scope: Scope | None, rules: Rules) -> list[_Row]:
-    """One GROUP BY query: per period, weight group and DUP programme, the sums."""
-    return _rows(
-        plan, _base(plan, periods, scope), rules, "objective__programma_id", PROGRAMME_LABELS
-    )
+    """Two queries: per period, weight group and DUP programme, the sums; the programmes'
+    labels."""
+    return _rows(plan, _base(plan, periods, scope), rules, "objective__programma_id", labels=True)
 
 
 def _aggregate_dipartimenti(
@@ -620,7 +632,6 @@ def _aggregate_dipartimenti(
             rows.append(
                 _Row(
                     row.group,
-                    row.name,
                     row.period_id,
                     unit_id,
                     (),
@@ -701,11 +712,15 @@ def _gated_groups(plan: Plan, periods: Q, rules: Rules) -> set[tuple[GroupKey, i
     return {(GroupKey(plan.pk, person, section), period) for person, section, period in unmet}
 
 
-def _group_totals(plan: Plan) -> tuple[dict[GroupKey, Decimal], dict[GroupKey, bool]]:
+def _group_totals(
+    plan: Plan,
+) -> tuple[dict[GroupKey, Decimal], dict[GroupKey, bool], dict[int, str]]:
+    """Each weight group's total and whether it adds up as it should; the people's names."""
     groups = weight_groups([plan.pk])
     return (
         {key: g.total for key, g in groups.items()},
         {key: g.is_balanced for key, g in groups.items()},
+        {key.person_id: g.person_name for key, g in groups.items()},
     )
 
 
@@ -721,15 +736,15 @@ def plan_scores(
     with_dipartimenti: bool = True,
 ) -> PlanScores:
     """Every figure of a dashboard: the ente, each responsible's groups, dipartimenti,
-    programmes and missions, in eight queries whatever the plan's size."""
+    programmes and missions, in nine queries whatever the plan's size."""
     rules = Rules.for_plan(plan)
-    totals, balanced = _group_totals(plan)  # two queries
-    rows = _aggregate(plan, Q(period=period), scope, rules)  # one query
+    totals, balanced, names = _group_totals(plan)  # two queries
+    rows = _aggregate(plan, Q(period=period), scope, rules)  # two queries
     units = (
         _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
     )  # three
     gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)  # one
-    return _plan_scores(plan, period, rules, totals, balanced, gated, rows, units)  # one
+    return _plan_scores(plan, period, rules, totals, balanced, gated, rows, units, names)
 
 
 def plan_scores_with_trend(
@@ -740,9 +755,9 @@ def plan_scores_with_trend(
     with_dipartimenti: bool = True,
 ) -> tuple[PlanScores, list["PeriodScore"]]:
     """`plan_scores` of the period and `trend` of the plan from one aggregate over all periods
-    (nine queries whatever the plan's size)."""
+    (ten queries whatever the plan's size)."""
     rules = Rules.for_plan(plan)
-    totals, balanced = _group_totals(plan)
+    totals, balanced, names = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
     units = (
         _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
@@ -757,13 +772,46 @@ def plan_scores_with_trend(
         _gated_for_period(gated, period.pk),
         [row for row in rows if row.period_id == period.pk],
         units,
+        names,
     )
     return scores, _trend(plan, rules, totals, gated, rows)
 
 
-def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) -> PlanScores:
+def responsible_scores(
+    plan: Plan, period: MonitoringPeriod, person_id: int
+) -> tuple[PlanScores, "Score", list["PeriodScore"]]:
+    """A responsible's own figures (`plan_scores` scoped to them, without dipartimenti, and
+    their `trend`) and the ente's score in the period, all from one aggregate over every period
+    of the plan (six queries whatever the plan's size): the aggregate's rows are per
+    responsible, so the responsible's are picked from it."""
+    rules = Rules.for_plan(plan)
+    totals, balanced, names = _group_totals(plan)
+    rows = _aggregate(plan, Q(period__plan=plan), None, rules)
+    gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    period_gated = _gated_for_period(gated, period.pk)
+    ente = _Accumulator(rules, totals, period_gated)
+    for row in rows:
+        if row.period_id == period.pk:
+            ente.add("ente", row)
+    mine = [row for row in rows if row.group.person_id == person_id]
+    own = _plan_scores(
+        plan,
+        period,
+        rules,
+        totals,
+        balanced,
+        period_gated,
+        [row for row in mine if row.period_id == period.pk],
+        [],
+        names,
+    )
+    return own, ente.finish("ente"), _trend(plan, rules, totals, gated, mine)
+
+
+def _plan_scores(
+    plan, period, rules, totals, balanced, gated, rows, unit_rows, names
+) -> PlanScores:
     acc = _Accumulator(rules, totals, gated)
-    names: dict[int, str] = {}
     labels: dict[tuple[str, int], tuple[str, str]] = {}
     for row in rows:
         programma_id = row.key or NO_KEY
@@ -772,7 +820,6 @@ def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) 
         acc.add(("responsabile", row.group), row)
         acc.add(("programma", programma_id), row)
         acc.add(("missione", missione_id), row)
-        names[row.group.person_id] = row.name
         if row.key:
             labels[("programma", programma_id)] = row.labels[:2]
             labels[("missione", missione_id)] = row.labels[3:]
@@ -781,6 +828,9 @@ def _plan_scores(plan, period, rules, totals, balanced, gated, rows, unit_rows) 
     unit_ids = [key for kind, key in acc.figures() if kind == "dipartimento" and key]
     for unit in OrgUnit.objects.filter(pk__in=unit_ids).only("code", "name"):  # one query
         labels[("dipartimento", unit.pk)] = (unit.code, unit.name)
+    person_ids = {key.person_id for kind, key in acc.figures() if kind == "responsabile"}
+    if not person_ids <= names.keys():  # a report whose responsible left every weight group
+        names = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "full_name"))
 
     responsibles = []
     for kind, key in acc.figures():
@@ -858,16 +908,57 @@ class Part:
 class Explanation:
     scope: Scope
     score: Score
-    parts: list[Part]
+    parts: Sequence[Part]
     rules: Rules
     steps: list[str] = field(default_factory=list)
 
 
-def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
+EXPLANATION_ORDER = (
+    "responsible__full_name",
+    "objective__section",
+    "objective__order",
+    "objective_id",
+)
+
+
+class Parts(Sequence):
+    """The parts of an explanation, built from the database only when read: `len()` is one
+    COUNT, a slice one query for those reports (so a page of 50 costs the same whatever the
+    figure's size), iterating reads them all in chunks."""
+
+    def __init__(self, reports: QuerySet[Progress], build):
+        self.reports = reports
+        self._build = build
+        self._count: int | None = None
+
+    def ordered(self, *fields: str) -> "Parts":
+        """The same parts in another order (database fields, "-" for descending)."""
+        return Parts(self.reports.order_by(*fields, "pk"), self._build)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.reports.count()
+        return self._count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self._build(progress) for progress in self.reports[key]]
+        return self[key : key + 1][0]
+
+    def __iter__(self):
+        return (self._build(progress) for progress in self.reports.iterator(chunk_size=2000))
+
+
+def explain(
+    plan: Plan, period: MonitoringPeriod, scope: Scope, *, lazy: bool = False
+) -> Explanation:
     """One figure (the ente, or the scope's dipartimento, programme, mission or responsible's
-    group) and every report behind it; the contributions add up to the figure."""
+    group) and every report behind it; the contributions add up to the figure.
+
+    `.parts` is a list; with `lazy=True` a `Parts` sequence read a slice at a time (for pages).
+    """
     rules = Rules.for_plan(plan)
-    totals, _balanced = _group_totals(plan)
+    totals, _balanced, _names = _group_totals(plan)
     rows = _aggregate(plan, Q(period=period), scope, rules)
     gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)
     acc = _Accumulator(rules, totals, gated)
@@ -876,11 +967,8 @@ def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
     score = acc.finish("all")
     if scope.responsible_id is not None and score.value is not None:
         score.pay_band = rules.pay_band_for(score.value)
-    parts = []
-    reports = scored_progress(plan, period, scope).order_by(
-        "responsible__full_name", "objective__section", "objective__order", "objective_id"
-    )
-    for progress in reports:
+
+    def build(progress: Progress) -> Part:
         group = GroupKey(plan.pk, progress.responsible_id, progress.objective.section)
         total = totals.get(group) or ZERO
         weight = progress.objective.weight
@@ -893,26 +981,26 @@ def explain(plan: Plan, period: MonitoringPeriod, scope: Scope) -> Explanation:
         contribution = ZERO
         if counted and score.weight_counted and group not in gated:
             contribution = share * (scored or ZERO) / score.weight_counted
-        parts.append(
-            Part(
-                progress=progress,
-                weight=weight,
-                share=_percent(share) if share is not None else None,
-                achievement=value,
-                source=achievement.source,
-                capped=rules.capped(value) if value is not None else None,
-                band=band,
-                score=scored,
-                counted=counted,
-                gated=group in gated,
-                is_prerequisite=is_prereq,
-                prerequisite_met=(
-                    rules.prerequisite_met(value) if is_prereq and value is not None else None
-                ),
-                contribution=_percent(contribution),
-            )
+        return Part(
+            progress=progress,
+            weight=weight,
+            share=_percent(share) if share is not None else None,
+            achievement=value,
+            source=achievement.source,
+            capped=rules.capped(value) if value is not None else None,
+            band=band,
+            score=scored,
+            counted=counted,
+            gated=group in gated,
+            is_prerequisite=is_prereq,
+            prerequisite_met=(
+                rules.prerequisite_met(value) if is_prereq and value is not None else None
+            ),
+            contribution=_percent(contribution),
         )
-    return Explanation(scope=scope, score=score, parts=parts, rules=rules)
+
+    parts = Parts(scored_progress(plan, period, scope).order_by(*EXPLANATION_ORDER), build)
+    return Explanation(scope=scope, score=score, parts=parts if lazy else list(parts), rules=rules)
 
 
 # -- trend and lists ------------------------------------------------------------------------
@@ -925,9 +1013,9 @@ class PeriodScore:
 
 
 def trend(plan: Plan, scope: Scope | None = None) -> list[PeriodScore]:
-    """The score in every period of the plan, oldest first (five queries)."""
+    """The score in every period of the plan, oldest first (six queries)."""
     rules = Rules.for_plan(plan)
-    totals, _balanced = _group_totals(plan)
+    totals, _balanced, _names = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
     gated = _gated_groups(plan, Q(period__plan=plan), rules)
     return _trend(plan, rules, totals, gated, rows)

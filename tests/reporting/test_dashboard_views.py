@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from objectives.models import MonitoringPeriod, Objective, Progress
 from organisation.models import Assignment, OrgUnit
+from reporting.scoring import achievement_of
 from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,121 @@ def test_explaining_a_person_of_another_ente_is_a_404(scored, client, world):
     anna = scored.progress.responsible
     page = client.get(url, {"responsabile": anna.pk}).content.decode()
     assert "Punteggio di Anna Alfieri" in page
+
+
+def _parts_html(client, url, query) -> str:
+    html = client.get(url, query).content.decode()
+    return html[html.index('data-testid="parts"') :]
+
+
+def test_explanation_sorts_by_achievement_either_way(scored, client):
+    client.force_login(scored.segretario)
+    url, _q = explanation(scored.plan)
+    up = _parts_html(client, url, {"sort": "achievement"})
+    down = _parts_html(client, url, {"sort": "-achievement"})
+    assert up.index("Dario Donati") < up.index("Anna Alfieri")  # 70% before 85,5%
+    assert down.index("Anna Alfieri") < down.index("Dario Donati")
+
+
+def test_explanation_pages_hold_every_report_once(client):
+    from objectives.synthetic import make_synthetic_ente, make_synthetic_progress
+    from organisation.models import Membership
+    from tests.factories import make_user
+
+    plan = make_synthetic_ente(1, 120)
+    _june, december = make_synthetic_progress(plan)
+    client.force_login(
+        make_user("segretario-pagine", ente=plan.ente, role=Membership.Role.SEGRETARIO)
+    )
+    url, _q = explanation(plan)
+    seen = []
+    for page in (1, 2, 3):
+        html = _parts_html(client, url, {"periodo": december.pk, "page": page, "sort": "-score"})
+        seen += [
+            pk
+            for pk in Objective.objects.filter(plan=plan).values_list("pk", flat=True)
+            if f'/obiettivi/{pk}/"' in html
+        ]
+    assert sorted(seen) == sorted(Objective.objects.filter(plan=plan).values_list("pk", flat=True))
+
+
+def test_late_and_at_risk_lists_page_through_every_report_of_the_scope(client):
+    from objectives.synthetic import make_synthetic_ente, make_synthetic_progress
+    from organisation.models import Membership
+    from tests.factories import make_user
+
+    plan = make_synthetic_ente(1, 120)
+    _june, december = make_synthetic_progress(plan)
+    unit = OrgUnit.objects.filter(ente=plan.ente, kind="dipartimento").order_by("pk").first()
+    plan.scoring_rules = plan.scoring_rules | {"at_risk_below": 90}
+    plan.save()
+    mine = Progress.objects.filter(period=december, objective__org_units=unit)
+    ids = list(mine.order_by("pk").values_list("pk", flat=True))  # 30: the random states aside,
+    Progress.objects.filter(pk__in=ids[:14]).update(status="bozza", declared_achievement=None)
+    Progress.objects.filter(pk__in=ids[14:]).update(
+        status="validato", validated_achievement=Decimal(50)
+    )  # 14 late, at least 16 at risk
+    late = mine.filter(status="bozza").count()
+    at_risk = 0
+    for progress in mine:  # the achievement the rules score, under the plan's 90%
+        value = achievement_of(progress).value
+        at_risk += value is not None and value < 90
+    assert late > 10 and at_risk > 10
+    client.force_login(
+        make_user("segretario-liste", ente=plan.ente, role=Membership.Role.SEGRETARIO)
+    )
+
+    def listed(name: str, page: int) -> int:
+        html = client.get(
+            dashboard(plan),
+            {"periodo": december.pk, "dipartimento": unit.pk, f"{name}-page": page},
+        ).content.decode()
+        section = html[html.index(f'data-testid="section-{name}"') :]
+        section = section[: section.index("</section>")]
+        return section.count('href="/piano/obiettivi/')
+
+    for name, total in (("ritardi", late), ("rischio", at_risk)):
+        pages = (total + 9) // 10
+        assert sum(listed(name, page) for page in range(1, pages + 1)) == total
+
+
+def test_a_responsibles_long_list_of_reports_to_send_shows_the_first_twenty_and_counts_the_rest(
+    client,
+):
+    from objectives.synthetic import make_synthetic_ente, make_synthetic_progress
+    from organisation.models import Membership, Person
+    from tests.factories import make_user
+
+    plan = make_synthetic_ente(1, 120)
+    _june, december = make_synthetic_progress(plan)
+    person = Person.objects.filter(ente=plan.ente).order_by("pk").first()
+    Progress.objects.filter(period=december, responsible=person).update(status="bozza")
+    person.user = make_user("dirigente-lista", ente=plan.ente, role=Membership.Role.RESPONSABILE)
+    person.save(update_fields=["user"])
+    client.force_login(person.user)
+    html = client.get(
+        reverse("reporting:dashboard_responsible", args=[plan.pk, person.pk])
+    ).content.decode()
+    due = html[html.index('data-testid="due"') :]
+    due = due[: due.index("</section>")]
+    assert due.count("<li>") == 20
+    assert "E ancora altri 10 avanzamenti da inviare." in due  # 30 in December
+    assert reverse("objectives:todo") in due
+
+
+def test_every_dashboard_table_has_as_many_cells_as_headers(scored, client):
+    Progress.objects.filter(pk=scored.progress.pk).update(
+        status="bozza", validated_achievement=None, declared_achievement=None
+    )
+    scored.plan.scoring_rules = scored.plan.scoring_rules | {"at_risk_below": 90}
+    scored.plan.save()
+    client.force_login(scored.segretario)
+    html = client.get(dashboard(scored.plan)).content.decode()
+    names = ["dipartimenti", "responsabili", "missioni", "programmi", "ritardi", "rischio"]
+    for name in [*names, "andamento"]:
+        section = html[html.index(f'data-testid="section-{name}"') :]
+        section = section[: section.index("</section>")]
+        head = section[section.index("<thead") : section.index("</thead>")]
+        row = section[section.index("<tbody") :]
+        row = row[: row.index("</tr>")]
+        assert head.count("<th ") == row.count("<td") > 1, name
