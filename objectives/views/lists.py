@@ -40,14 +40,15 @@ def list_source(name: str, user) -> tuple:
     return selector(user), table_class, title
 
 
-def _list_page(request, queryset, table_class, *, template: str, title: str, **context):
-    """A filtered, paginated table with its downloads; an HTMX request gets only the table."""
+def _list_page(request, name: str, *, template: str, **context):
+    """The list `name` (see `list_source`), filtered and paginated, with its downloads; an HTMX
+    request gets only the table."""
+    queryset, table_class, title = list_source(name, request.user)
     progress_filter = ProgressFilter(request.GET, queryset=queryset, user=request.user)
     table = table_class(progress_filter.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
-    name = request.resolver_match.url_name
     context |= {
         "filter": progress_filter,
         "table": table,
@@ -72,53 +73,32 @@ def todo(request: HttpRequest) -> HttpResponse:
         if permissions.can_validation_queue(request.user)
         else None,
     }
-    return _list_page(
-        request,
-        selectors.todo_for_user(request.user),
-        TodoTable,
-        template="objectives/todo.html",
-        title=_("Da fare"),
-        queues=queues,
-    )
+    return _list_page(request, "todo", template="objectives/todo.html", queues=queues)
 
 
 @login_required
 def my_objectives(request: HttpRequest) -> HttpResponse:
     return _list_page(
         request,
-        selectors.my_objectives(request.user),
-        ProgressTable,
+        "my_objectives",
         template="objectives/progress_list.html",
-        title=_("I miei obiettivi"),
         intro=_("Gli avanzamenti dei tuoi obiettivi, in tutti i piani e i periodi."),
     )
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_review_queue(request.user):
-        raise PermissionDenied
     return _list_page(
         request,
-        selectors.review_queue(request.user),
-        ProgressTable,
+        "review_queue",
         template="objectives/progress_list.html",
-        title=_("Avanzamenti da verificare"),
         intro=_("Gli avanzamenti inviati dai responsabili: aprili per verificarli o restituirli."),
     )
 
 
 @login_required
 def validation_queue(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_validation_queue(request.user):
-        raise PermissionDenied
-    return _list_page(
-        request,
-        selectors.validation_queue(request.user),
-        ValidationQueueTable,
-        template="objectives/validation_queue.html",
-        title=_("Avanzamenti da validare"),
-    )
+    return _list_page(request, "validation_queue", template="objectives/validation_queue.html")
 
 
 @login_required
