@@ -123,7 +123,16 @@ def test_cancelling_a_running_job_stops_its_renderer(settings, media, monkeypatc
 
     monkeypatch.setattr(subprocess, "Popen", popen)
     outcome: list[str] = []
-    worker = threading.Thread(target=lambda: outcome.append(jobs.export_job_execute(job.pk)))
+
+    def work() -> None:
+        from django.db import connections
+
+        try:
+            outcome.append(jobs.export_job_execute(job.pk))
+        finally:
+            connections.close_all()  # the thread's own connection: no session left behind
+
+    worker = threading.Thread(target=work)
     worker.start()
     for _ in range(100):
         if started:
