@@ -401,6 +401,48 @@ def export_jobs_recover(*, now=None) -> int:
         if export_job_retry(pk, reason="worker silent", heartbeat_at=heartbeat_at):
             handled += 1
             _record_lost_task(task_id, now)
+    return handled + _recover_unstarted(now=now, silent=silent)
+
+
+def _recover_unstarted(*, now, silent) -> int:
+    """Queued jobs whose task a worker claimed and then died (or failed) before the job
+    started: a new task, counted as an attempt."""
+    if _runs_here():
+        return 0
+    from django.db.models import Q
+    from django_tasks_db.models import DBTaskResult
+
+    queued = dict(
+        ExportJob.objects.filter(status=Status.QUEUED)
+        .exclude(task_id="")
+        .values_list("task_id", "pk")
+    )
+    if not queued:
+        return 0
+    lost = DBTaskResult.objects.filter(id__in=list(queued)).filter(
+        Q(status="RUNNING", started_at__lt=silent) | Q(status="FAILED")
+    )
+    handled = 0
+    for task_id in [str(pk) for pk in lost.values_list("id", flat=True)]:
+        with transaction.atomic():
+            jobs_of_task = ExportJob.objects.filter(
+                pk=queued[task_id], status=Status.QUEUED, task_id=task_id
+            )
+            job = jobs_of_task.first()
+            if job is None:
+                continue
+            if job.attempts + 1 >= settings.EXPORT_JOB_ATTEMPTS:
+                jobs_of_task.update(
+                    status=Status.FAILED,
+                    attempts=job.attempts + 1,
+                    error=crashed_message(job.attempts + 1),
+                    finished_at=now,
+                )
+            else:
+                jobs_of_task.update(attempts=job.attempts + 1, task_id="")
+                _enqueue(job)
+        _record_lost_task(task_id, now)
+        handled += 1
     return handled
 
 

@@ -214,6 +214,22 @@ def test_a_job_whose_worker_died_is_queued_again_and_then_finishes(esporta, sett
     assert job.attempts == 2 and job.file.read()[:2] == b"PK"
 
 
+def test_a_job_whose_worker_died_before_starting_it_gets_a_new_task(esporta):
+    job, _merged = jobs.export_job_start(
+        plan=esporta.plan, kind="plan", fmt="csv", filters={}, year=None, acting_user=None
+    )
+    lost_task = job.task_id
+    # The worker claimed the task (the library's RUNNING) and died before the job started.
+    silent = timezone.now() - dt.timedelta(minutes=5)
+    DBTaskResult.objects.filter(id=lost_task).update(status="RUNNING", started_at=silent)
+    assert jobs.export_jobs_recover() == 1
+    assert jobs.export_jobs_recover() == 0
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("queued", 1) and job.task_id != lost_task
+    assert DBTaskResult.objects.get(id=lost_task).status == "FAILED"
+    assert DBTaskResult.objects.get(id=job.task_id).status == "READY"
+
+
 def test_a_worker_that_dies_on_the_last_attempt_fails_the_job(esporta):
     job = job_row_running(esporta, heartbeat_at=timezone.now() - dt.timedelta(hours=1))
     ExportJob.objects.filter(pk=job.pk).update(attempts=3)
