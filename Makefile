@@ -20,7 +20,11 @@ setup: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo --with-progress
 
+# The background worker (exports) runs beside the server; Ctrl-C stops both: the terminal's
+# SIGINT asks the worker to stop, and the trap's SIGTERM, a second signal, ends a render at once.
 run: setup
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 PYTEST_ARGS ?= -n 2

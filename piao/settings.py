@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "organisation",
     "objectives",
     "reporting",
@@ -177,11 +179,27 @@ MEDIA_URL = "media/"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "piao@localhost")
 
-# Whole-plan exports run in a separate process (`manage.py run_export_job`) that exits when done;
-# true runs them inside the request instead (tests, and set-ups that cannot start processes).
-EXPORT_JOBS_INLINE = env_bool("EXPORT_JOBS_INLINE", False)
-# A job queued or running for longer than this is shown as interrupted (its process died).
+# Background work on Django's Tasks framework (the django-tasks backport): the database backend,
+# run by `manage.py run_worker` beside the server; TASKS_IMMEDIATE=true runs every task inside
+# the request instead (tests, and set-ups with no worker).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# Export jobs queued or running at once: per ente and on the whole server; beyond, refused.
+EXPORT_JOBS_PER_ENTE = env_int("EXPORT_JOBS_PER_ENTE", 2)
+EXPORT_JOBS_TOTAL = env_int("EXPORT_JOBS_TOTAL", 4)
+# Attempts of a job whose renderer or worker died before it finished; then it fails.
+EXPORT_JOB_ATTEMPTS = env_int("EXPORT_JOB_ATTEMPTS", 3)
+# A render running longer than this is stopped and the job fails.
 EXPORT_JOB_TIMEOUT = timedelta(minutes=env_int("EXPORT_JOB_TIMEOUT_MINUTES", 30))
+# The worker marks a running job alive this often; silent for 6 beats, its worker is dead.
+EXPORT_JOB_HEARTBEAT_SECONDS = env_int("EXPORT_JOB_HEARTBEAT_SECONDS", 10)
 # Finished exports and their files are deleted after this many days (purge_exports, cron).
 EXPORT_FILES_KEEP_DAYS = env_int("EXPORT_FILES_KEEP_DAYS", 7)
 

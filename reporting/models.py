@@ -4,7 +4,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import Plan
@@ -17,7 +16,12 @@ def export_path(instance: "ExportJob", filename: str) -> str:
 
 
 class ExportJob(models.Model):
-    """A whole-plan export rendered by a separate process, with its progress and its file."""
+    """A whole-plan export: a background task rendered in a process of its own, with its progress,
+    its attempts and its file.
+
+    The task (django-tasks) runs it; what the library does not know lives here: the progress, the
+    cancellation, the attempts after a crash, the heartbeat, and the request's key that merges
+    identical requests (one active job per key, enforced by the database)."""
 
     class Kind(models.TextChoices):
         PLAN = "plan", _("Tabelle del piano")
@@ -35,6 +39,9 @@ class ExportJob(models.Model):
         RUNNING = "running", _("In preparazione")
         DONE = "done", _("Pronto")
         FAILED = "failed", _("Non riuscito")
+        CANCELLED = "cancelled", _("Annullato")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
     plan = models.ForeignKey(
@@ -60,6 +67,25 @@ class ExportJob(models.Model):
     file_name = models.CharField(_("nome del file"), max_length=200, blank=True)
     pages = models.PositiveIntegerField(_("pagine"), null=True, blank=True)
     error = models.TextField(_("errore"), blank=True)
+    request_key = models.CharField(
+        _("chiave della richiesta"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Piano, documento, parametri e versione dei dati: richieste uguali si uniscono."
+        ),
+    )
+    task_id = models.CharField(_("attività in coda"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    heartbeat_at = models.DateTimeField(_("ultimo segnale del worker"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("annullata da"),
+    )
     created_at = models.DateTimeField(_("richiesto il"), auto_now_add=True)
     started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finito il"), null=True, blank=True)
@@ -68,27 +94,39 @@ class ExportJob(models.Model):
         verbose_name = _("esportazione")
         verbose_name_plural = _("esportazioni")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["ente", "-created_at"], name="exportjob_ente_created")]
+        indexes = [
+            models.Index(fields=["ente", "-created_at"], name="exportjob_ente_created"),
+            models.Index(fields=["status", "ente"], name="exportjob_status_ente"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="exportjob_progress_percent"
-            )
+            ),
+            # Identical requests are merged: one queued or running job per request key.
+            models.UniqueConstraint(
+                fields=["ente", "request_key"],
+                condition=models.Q(status__in=["queued", "running"]) & ~models.Q(request_key=""),
+                name="exportjob_one_active_per_request",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_format_display()} · {self.plan.title}"
 
     @property
-    def is_interrupted(self) -> bool:
-        """Queued or running for longer than any export takes: its process died or never ran."""
-        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
-            return False
-        since = self.started_at or self.created_at
-        return since is not None and timezone.now() - since > settings.EXPORT_JOB_TIMEOUT
-
-    @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED) or self.is_interrupted
+        return self.status not in self.ACTIVE
+
+    def may_cancel(self, user) -> bool:
+        """The person who asked for it, or the ente's controllo di gestione, while it is active."""
+        from objectives.permissions import role_in
+        from organisation.models import Membership
+
+        if self.is_finished or not user.is_authenticated:
+            return False
+        if self.requested_by_id is not None and self.requested_by_id == user.pk:
+            return True
+        return role_in(user, self.ente_id) == Membership.Role.CONTROLLO
 
 
 class ValidationStatement(models.Model):

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("piano/<int:pk>/esportazioni/", views.export_job_list, name="export_job_list"),
     path("piano/<int:pk>/esportazioni/avvia/", views.export_job_start, name="export_job_start"),
     path("esportazioni/<int:pk>/", views.export_job_detail, name="export_job_detail"),
+    path("esportazioni/<int:pk>/annulla/", views.export_job_cancel, name="export_job_cancel"),
     path("esportazioni/<int:pk>/scarica/", views.export_job_download, name="export_job_download"),
     path("piano/<int:pk>/relazione/", views.relazione_index, name="relazione_index"),
     path("piano/<int:pk>/relazione/<int:year>/", views.relazione_detail, name="relazione_detail"),

@@ -1,5 +1,6 @@
 """The reporting app's pages: downloads of the plan and of the lists, export jobs, open data."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -17,8 +18,8 @@ from reporting.models import ExportJob
 SYNC_PDF_MAX_ROWS = 300
 
 
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "reporting/export_error.html", {"message": message}, status=400)
+def _bad_request(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "reporting/export_error.html", {"message": message}, status=status)
 
 
 def _download(data: bytes, file_name: str, fmt: str) -> HttpResponse:
@@ -105,7 +106,7 @@ def export_job_start(request: HttpRequest, pk: int) -> HttpResponse:
     filters = {key: query.getlist(key) for key in query if key != "page"}
     year = request.POST.get("year") or None
     try:
-        job = jobs.export_job_create(
+        job, merged = jobs.export_job_start(
             plan=plan,
             kind=request.POST.get("kind", ""),
             fmt=request.POST.get("format", ""),
@@ -113,9 +114,25 @@ def export_job_start(request: HttpRequest, pk: int) -> HttpResponse:
             year=int(year) if year and year.isdigit() else None,
             acting_user=request.user,
         )
+    except jobs.ExportBusyError as exc:
+        return _bad_request(request, str(exc), status=429)
     except jobs.ExportInputError as exc:
         return _bad_request(request, str(exc))
-    jobs.export_job_launch(job)
+    if merged:
+        messages.info(
+            request,
+            _("La stessa esportazione è già in preparazione: eccola, non ne serve un'altra."),
+        )
+    return redirect("reporting:export_job_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def export_job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a queued or running export: the person who asked for it, or the controllo."""
+    job = _job_for_user(request.user, pk)
+    if not jobs.export_job_cancel(job=job, acting_user=request.user):
+        messages.info(request, _("L'esportazione era già finita: nulla da annullare."))
     return redirect("reporting:export_job_detail", pk=job.pk)
 
 
@@ -126,7 +143,8 @@ def export_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = "reporting/export_job_detail.html"
     if request.htmx:
         template += "#job-status"
-    return render(request, template, {"job": job})
+    context = {"job": job, "may_cancel": job.may_cancel(request.user)}
+    return render(request, template, context)
 
 
 @login_required

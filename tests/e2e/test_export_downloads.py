@@ -9,13 +9,14 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from objectives.models import Plan
+from tests.reporting.exports_data import IMMEDIATE_TASKS
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(autouse=True)
 def jobs_inline(settings, tmp_path):
-    settings.EXPORT_JOBS_INLINE = True  # the live server shares the test database
+    settings.TASKS = IMMEDIATE_TASKS  # the live server shares the test database
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

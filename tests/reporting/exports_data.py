@@ -79,3 +79,9 @@ def codes(plan: Plan) -> list[str]:
     return list(
         Objective.objects.filter(plan=plan).order_by("order").values_list("code", flat=True)
     )
+
+
+# The tasks backends the export tests choose between: the immediate one runs a job inside the
+# request (the test database is not visible to another process); the database one only queues.
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,19 +1,25 @@
-"""An export job's life outside the request: its own process, a process that dies, old files."""
+"""An export job's life outside the request: the real database worker in a process of its own,
+the renderer child it starts and stops, and old files purged."""
 
 import datetime as dt
 import io
 import os
 import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from reporting.jobs import export_job_create, export_job_launch, export_job_run, export_jobs_purge
+from reporting import jobs
 from reporting.models import ExportJob
-from tests.reporting.exports_data import plan_with_units
+from tests.reporting.exports_data import DATABASE_TASKS, IMMEDIATE_TASKS, plan_with_units
 
 
 @pytest.fixture
@@ -23,14 +29,15 @@ def media(settings, tmp_path):
 
 
 def new_job(plan, fmt="csv") -> ExportJob:
-    return export_job_create(
+    job, _merged = jobs.export_job_start(
         plan=plan, kind="plan", fmt=fmt, filters={}, year=None, acting_user=None
     )
+    return job
 
 
 def child_environment(media_root) -> dict:
-    """What the child process needs to reach this test's database and media folder."""
-    env = dict(os.environ, MEDIA_DIR=str(media_root), EXPORT_JOBS_INLINE="false")
+    """What a child process needs to reach this test's database and media folder."""
+    env = dict(os.environ, MEDIA_DIR=str(media_root), TASKS_IMMEDIATE="false")
     database = connection.settings_dict
     if connection.vendor == "sqlite":
         env["SQLITE_NAME"] = str(database["NAME"])
@@ -42,69 +49,143 @@ def child_environment(media_root) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_job_runs_in_a_process_of_its_own_that_exits(settings, media, monkeypatch):
-    settings.EXPORT_JOBS_INLINE = False
+def test_the_database_worker_runs_a_job_in_a_renderer_that_exits(settings, media):
+    settings.TASKS = DATABASE_TASKS
     esporta = plan_with_units(2)
     job = new_job(esporta.plan, fmt="xlsx")
+    assert job.status == "queued" and DBTaskResult.objects.get(id=job.task_id).status == "READY"
+    manage = Path(django_settings.BASE_DIR) / "manage.py"
+    worker = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, str(manage), "run_worker", "--batch", "--no-startup-delay"],
+        env=child_environment(media),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert worker.returncode == 0, worker.stderr
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.attempts) == ("done", 100, 1)
+    assert (media / job.file.name).read_bytes()[:2] == b"PK"  # a workbook
+    task = DBTaskResult.objects.get(id=job.task_id)
+    assert task.status == "SUCCESSFUL" and task.return_value == "done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_requests_at_once_queue_two_jobs_and_an_identical_one_is_merged(settings, media):
+    settings.TASKS = DATABASE_TASKS
+    settings.EXPORT_JOBS_PER_ENTE = 2
+    esporta = plan_with_units(1)
+    barrier = threading.Barrier(10)
+    answers: list[str] = []
+
+    def ask(i: int) -> None:
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            filters = {"q": [f"parola {i % 5}"]}  # five different documents, each asked twice
+            job, merged = jobs.export_job_start(
+                plan=esporta.plan, kind="plan", fmt="pdf", filters=filters, year=None,
+                acting_user=None,
+            )  # fmt: skip
+            answers.append(f"merged {job.pk}" if merged else f"queued {job.pk}")
+        except jobs.ExportBusyError:
+            answers.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == 10
+    assert ExportJob.objects.count() == 2 and DBTaskResult.objects.count() == 2
+    queued = sorted(a for a in answers if a.startswith("queued"))
+    assert len(queued) == 2 and len(set(queued)) == 2
+    # The other requests were refused, or sent to one of the two jobs.
+    ids = {a.split()[1] for a in queued}
+    assert all(a == "refused" or a.split()[1] in ids for a in answers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_a_running_job_stops_its_renderer(settings, media, monkeypatch):
+    settings.TASKS = DATABASE_TASKS
+    esporta = plan_with_units(1)
+    job = new_job(esporta.plan, fmt="pdf")
     started: list[subprocess.Popen] = []
     real_popen = subprocess.Popen
 
     def popen(command, **kwargs):
-        started.append(real_popen(command, **{**kwargs, "env": child_environment(media)}))
+        # A renderer that would take a minute.
+        started.append(real_popen([sys.executable, "-c", "import time; time.sleep(60)"], **kwargs))
         return started[-1]
 
     monkeypatch.setattr(subprocess, "Popen", popen)
-    export_job_launch(job)  # no transaction open: starts at once
-    assert len(started) == 1 and started[0].args[-2:] == ["run_export_job", str(job.pk)]
-    assert started[0].wait(timeout=120) == 0  # the process exits when done
+    outcome: list[str] = []
+
+    def work() -> None:
+        from django.db import connections
+
+        try:
+            outcome.append(jobs.export_job_execute(job.pk))
+        finally:
+            connections.close_all()  # the thread's own connection: no session left behind
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    for _ in range(100):
+        if started:
+            break
+        time.sleep(0.1)
+    assert started and started[0].poll() is None
+    assert jobs.export_job_cancel(job=job, acting_user=esporta.controllo)
+    worker.join(timeout=20)
+    assert not worker.is_alive() and outcome == ["cancelled"]
+    assert started[0].poll() is not None  # the renderer was stopped, not left running
     job.refresh_from_db()
-    assert (job.status, job.progress) == ("done", 100)
-    assert (media / job.file.name).read_bytes()[:2] == b"PK"  # a workbook
+    assert job.status == "cancelled" and not job.file
 
 
 @pytest.mark.django_db
-def test_a_job_whose_process_died_shows_as_interrupted_and_stops_polling(client, media):
+def test_a_task_run_twice_renders_the_job_once(settings, media):
+    settings.TASKS = IMMEDIATE_TASKS
     esporta = plan_with_units(1)
     job = new_job(esporta.plan)
-    ExportJob.objects.filter(pk=job.pk).update(
-        status="running", started_at=timezone.now() - dt.timedelta(hours=2), progress=40
-    )
-    client.force_login(esporta.controllo)
-    page = client.get(reverse("reporting:export_job_detail", args=[job.pk])).content.decode()
-    assert "si è interrotta" in page and "hx-trigger" not in page
-    listing = client.get(reverse("reporting:export_job_list", args=[esporta.plan.pk]))
-    assert "Interrotta" in listing.content.decode()
+    assert job.status == "done"
+    assert jobs.export_job_execute(job.pk) == "done"  # a second task for the same job
+    assert ExportJob.objects.get(pk=job.pk).file.name == job.file.name
 
 
 @pytest.mark.django_db
-def test_a_job_is_run_once_even_if_two_processes_start_it(media):
-    esporta = plan_with_units(1)
-    job = new_job(esporta.plan)
-    assert export_job_run(job.pk).status == "done"
-    first_file = ExportJob.objects.get(pk=job.pk).file.name
-    again = export_job_run(job.pk)  # a second process for the same job
-    assert again.status == "done" and again.file.name == first_file
-
-
-@pytest.mark.django_db
-def test_purge_records_interrupted_jobs_and_deletes_old_files(settings, media):
+def test_purge_deletes_old_jobs_with_their_files_and_task_rows(settings, media):
+    settings.TASKS = IMMEDIATE_TASKS
     settings.EXPORT_FILES_KEEP_DAYS = 7
     esporta = plan_with_units(1)
-    old, recent, stuck = (new_job(esporta.plan) for _ in range(3))
-    for job in (old, recent):
-        export_job_run(job.pk)
+    old = new_job(esporta.plan, fmt="csv")
+    recent = new_job(esporta.plan, fmt="json")
     long_ago = timezone.now() - dt.timedelta(days=8)
     ExportJob.objects.filter(pk=old.pk).update(finished_at=long_ago)
-    ExportJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
-    old_file = media / ExportJob.objects.get(pk=old.pk).file.name
+    settings.TASKS = DATABASE_TASKS
+    queued = new_job(esporta.plan, fmt="xlsx")
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [0], "kwargs": {}},
+        task_path="reporting.jobs.export_job_task",
+        backend_name="default",
+        status="SUCCESSFUL",
+        finished_at=long_ago,
+    )
+    old_file = media / old.file.name
     assert old_file.exists()
 
     out = io.StringIO()
     call_command("purge_exports", stdout=out)
 
-    assert "interrotte: 1; eliminate: 1" in out.getvalue()
+    assert "riprese: 0; eliminate: 1" in out.getvalue()
     assert not old_file.exists() and not ExportJob.objects.filter(pk=old.pk).exists()
     assert ExportJob.objects.get(pk=recent.pk).file  # kept with its file
-    stuck.refresh_from_db()
-    assert stuck.status == "failed" and "interrotta" in stuck.error
-    assert export_jobs_purge() == (0, 0)  # nothing left to do
+    assert ExportJob.objects.get(pk=queued.pk).status == "queued"
+    assert list(DBTaskResult.objects.values_list("id", flat=True)) == [
+        DBTaskResult.objects.get(id=queued.task_id).id
+    ]
+    assert jobs.export_jobs_purge() == 0  # nothing left to do

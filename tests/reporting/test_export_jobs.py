@@ -1,4 +1,5 @@
-"""Background exports: the job, its command, its page and its file, per ente."""
+"""Background exports: the job, its renderer command, its page and its file, per ente (the
+immediate tasks backend: the job runs inside the request)."""
 
 import io
 import json
@@ -9,9 +10,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from objectives.models import Objective
-from reporting.jobs import export_job_create, export_job_run
+from reporting.jobs import export_job_start
 from reporting.models import ExportJob
-from tests.reporting.exports_data import plan_with_units
+from tests.reporting.exports_data import IMMEDIATE_TASKS, plan_with_units
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def inline_jobs(settings, tmp_path):
     # The test database lives in this process: a child process could not see it.
-    settings.EXPORT_JOBS_INLINE = True
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -30,6 +31,13 @@ def esporta():
 
 def start(client, plan, **data):
     return client.post(reverse("reporting:export_job_start", args=[plan.pk]), data)
+
+
+def job_row(plan, fmt="xlsx", status="queued", **fields) -> ExportJob:
+    """A job as the service stores it, left in the given state (no task runs it)."""
+    return ExportJob.objects.create(
+        ente=plan.ente, plan=plan, kind="plan", format=fmt, status=status, **fields
+    )
 
 
 def test_a_pdf_job_renders_the_plan_and_offers_the_file(client, esporta):
@@ -60,10 +68,7 @@ def test_a_job_keeps_the_filters_of_the_page(client, esporta):
 
 
 def test_a_running_job_is_polled_with_its_progress(client, esporta):
-    job = export_job_create(
-        plan=esporta.plan, kind="plan", fmt="xlsx", filters={}, year=None, acting_user=None
-    )
-    ExportJob.objects.filter(pk=job.pk).update(status="running", progress=40)
+    job = job_row(esporta.plan, status="running", progress=40)
     client.force_login(esporta.viewer)
     page = client.get(reverse("reporting:export_job_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "40%" in page
@@ -71,10 +76,10 @@ def test_a_running_job_is_polled_with_its_progress(client, esporta):
 
 
 def test_jobs_of_another_ente_are_404(client, esporta):
-    job = export_job_create(
+    job, _merged = export_job_start(
         plan=esporta.plan, kind="plan", fmt="csv", filters={}, year=None, acting_user=None
     )
-    export_job_run(job.pk)
+    assert job.status == "done"
     other = plan_with_units(1, slug="altro")
     client.force_login(other.controllo)
     for name in ("export_job_detail", "export_job_download"):
@@ -93,10 +98,8 @@ def test_bad_requests_get_a_400_and_no_job(client, esporta):
     )
 
 
-def test_the_command_runs_a_queued_job_and_records_a_failure(esporta):
-    job = export_job_create(
-        plan=esporta.plan, kind="plan", fmt="pdf_a3", filters={}, year=None, acting_user=None
-    )
+def test_the_renderer_command_renders_a_running_job_and_records_a_failure(esporta):
+    job = job_row(esporta.plan, fmt="pdf_a3", status="running", file_name="piano.pdf")
     out = io.StringIO()
     call_command("run_export_job", str(job.pk), stdout=out)
     job.refresh_from_db()
@@ -104,14 +107,14 @@ def test_the_command_runs_a_queued_job_and_records_a_failure(esporta):
     page = PdfReader(job.file.open("rb")).pages[0]
     assert round(float(page.mediabox.width) / 72 * 25.4) == 420  # A3 landscape
     assert f"{job.pk}\tdone" in out.getvalue()
-    broken = export_job_create(
-        plan=esporta.plan, kind="plan", fmt="csv", filters={}, year=None, acting_user=None
-    )
-    ExportJob.objects.filter(pk=broken.pk).update(filters={"dirigente": ["999999"]})
+    broken = job_row(esporta.plan, fmt="csv", status="running", filters={"dirigente": ["999999"]})
     with pytest.raises(CommandError):
         call_command("run_export_job", str(broken.pk), stdout=io.StringIO())
     broken.refresh_from_db()
     assert broken.status == "failed" and "filtri" in broken.error
+    queued = job_row(esporta.plan)
+    with pytest.raises(CommandError, match="non è in preparazione"):
+        call_command("run_export_job", str(queued.pk))  # only the worker's child renders
     with pytest.raises(CommandError):
         call_command("run_export_job", "999999")
 
@@ -140,21 +143,19 @@ def test_export_plan_command_writes_every_format(esporta, tmp_path):
 def test_job_pages_queries_do_not_grow_with_the_jobs(client, esporta, django_assert_num_queries):
     def make_jobs(n: int) -> ExportJob:
         for _ in range(n):
-            job = export_job_create(
-                plan=esporta.plan, kind="plan", fmt="json", filters={}, year=None, acting_user=None
-            )
+            job = job_row(esporta.plan, fmt="json", requested_by=esporta.controllo)
         return job
 
     client.force_login(esporta.viewer)
     job = make_jobs(2)
     detail = reverse("reporting:export_job_detail", args=[job.pk])
     listing = reverse("reporting:export_job_list", args=[esporta.plan.pk])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 8: the role, for the cancel button
         assert client.get(detail).status_code == 200
     with django_assert_num_queries(8):
         assert client.get(listing).status_code == 200
     make_jobs(30)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 8: the role, for the cancel button
         assert client.get(detail).status_code == 200
     with django_assert_num_queries(8):
         assert client.get(listing).status_code == 200

@@ -13,13 +13,14 @@ from pypdf import PdfReader
 from objectives.models import Measurement, Progress
 from reporting.models import ExportJob, ValidationStatement
 from reporting.relazione import build_relazione, relazione_pdf
+from tests.reporting.exports_data import IMMEDIATE_TASKS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def inline_jobs(settings, tmp_path):
-    settings.EXPORT_JOBS_INLINE = True
+    settings.TASKS = IMMEDIATE_TASKS
     settings.MEDIA_ROOT = tmp_path
 
 

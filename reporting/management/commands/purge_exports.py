@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from reporting.jobs import export_jobs_purge
+from reporting.jobs import export_jobs_purge, export_jobs_recover
 
 
 class Command(BaseCommand):
     help = (
-        "Segna come non riuscite le esportazioni interrotte ed elimina quelle finite da più di "
-        "EXPORT_FILES_KEEP_DAYS giorni, con i loro file (per cron)."
+        "Elimina le esportazioni finite da più di EXPORT_FILES_KEEP_DAYS giorni, con i loro file "
+        "e le loro attività, e rimette in coda quelle il cui worker si è fermato (per cron)."
     )
 
     def handle(self, *args, **options):
-        interrupted, deleted = export_jobs_purge()
-        self.stdout.write(f"Esportazioni interrotte: {interrupted}; eliminate: {deleted}.")
+        recovered = export_jobs_recover()
+        deleted = export_jobs_purge()
+        self.stdout.write(f"Esportazioni riprese: {recovered}; eliminate: {deleted}.")
