@@ -300,8 +300,10 @@ class Objective(models.Model):
 
     @property
     def is_prerequisite(self) -> bool:
-        """A weightless pre-requisite ("X"): it gates the score and carries no points."""
-        return self.weight is None and self.weight_text.strip().upper() == "X"
+        """A weightless pre-requisite ("X"): the rule and its SQL twin are in objectives.rules."""
+        from objectives.rules import is_prerequisite
+
+        return is_prerequisite(self.weight, self.weight_text)
 
 
 class Indicator(models.Model):
@@ -411,8 +413,8 @@ class Target(models.Model):
                 violation_error_message=_("Un target a scadenza richiede la data o il testo."),
             ),
         ]
-        # The target's year must lie within its plan's years: enforced by database triggers
-        # (migration objectives 0002), since a check constraint cannot see the plan's row.
+        # The target's year must lie within its plan's years: a check constraint cannot see the
+        # plan's row, so Target.clean, Plan.clean, Objective.clean and the importer check it.
 
     def __str__(self) -> str:
         return f"{self.year}: {self.text or self.value}"
