@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import Missione, MonitoringPeriod, Objective, Plan, Programma, Progress
+from objectives.rules import objective_in_dipartimento_q, progress_in_dipartimento_q
 from organisation.access import user_entes
 from organisation.models import OrgUnit, Person
 
@@ -47,8 +48,8 @@ class ProgressFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Progress.Status.choices, label=_("Stato"))
     dipartimento = django_filters.ModelChoiceFilter(
-        field_name="objective__org_units",
         queryset=OrgUnit.objects.none(),
+        method="filter_dipartimento",
         label=_("Dipartimento / Area"),
     )
     programma = django_filters.ModelChoiceFilter(
@@ -73,6 +74,10 @@ class ProgressFilter(django_filters.FilterSet):
             ente__in=entes, kind=OrgUnit.Kind.DIPARTIMENTO
         )
         _bootstrap(self.form)
+
+    def filter_dipartimento(self, queryset, name, value):
+        # The rule of the plan page and of the dashboards (objectives.rules).
+        return queryset.filter(progress_in_dipartimento_q(value.pk, value.ente_id))
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(
@@ -133,10 +138,8 @@ class ObjectiveFilter(django_filters.FilterSet):
         _bootstrap(self.form)
 
     def filter_dipartimento(self, queryset, name, value):
-        inside = Objective.objects.filter(plan=self.plan).filter(
-            Q(org_units=value) | Q(org_units__parent=value) | Q(org_units__parent__parent=value)
-        )
-        return queryset.filter(pk__in=inside.values("pk"))
+        # The rule of the headings and of the dashboards (objectives.rules).
+        return queryset.filter(objective_in_dipartimento_q(value.pk, self.plan.ente_id))
 
     def filter_dirigente(self, queryset, name, value):
         # A cross-cutting objective answers to each of its assignees.

@@ -154,6 +154,19 @@ class Plan(models.Model):
             raise ValidationError(
                 {"last_year": _("L'ultimo anno deve seguire il primo, per non più di dieci anni.")}
             )
+        if self.pk and self.first_year and self.last_year:
+            outside = _target_years_outside(
+                Target.objects.filter(ente_id=self.ente_id, indicator__objective__plan_id=self.pk),
+                self,
+            )
+            if outside:
+                raise ValidationError(
+                    _(
+                        "Il piano ha target negli anni %(years)s: gli anni %(first)s-%(last)s "
+                        "non li coprono. Modifica prima quei target."
+                    )
+                    % {"years": outside, "first": self.first_year, "last": self.last_year}
+                )
 
     @property
     def years(self) -> range:
@@ -162,6 +175,18 @@ class Plan(models.Model):
     @property
     def weights_must_total_100(self) -> bool:
         return self.weight_mode == self.WeightMode.PERCENT
+
+
+def _target_years_outside(targets: models.QuerySet, plan: Plan) -> str:
+    """The years of `targets` outside the plan's, as text ("2023, 2027"); empty when none (one
+    query). Guards what a check constraint cannot see: the plan's row."""
+    years = (
+        targets.exclude(year__range=(plan.first_year, plan.last_year))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("year")
+    )
+    return ", ".join(str(year) for year in years)
 
 
 def _nonnegative(name: str) -> models.CheckConstraint:
@@ -292,6 +317,15 @@ class Objective(models.Model):
             person = getattr(self, field)
             if person is not None and person.ente_id != self.ente_id:
                 raise ValidationError({field: _("La persona appartiene a un altro ente.")})
+        if self.pk and plan is not None:  # moved to another plan: its targets must still fit
+            targets = Target.objects.filter(ente_id=self.ente_id, indicator__objective_id=self.pk)
+            if outside := _target_years_outside(targets, plan):
+                raise ValidationError(
+                    {
+                        "plan": _("I target dell'obiettivo (%(years)s) sono fuori dal piano.")
+                        % {"years": outside}
+                    }
+                )
 
     @property
     def responsible(self) -> Person | None:
@@ -300,8 +334,10 @@ class Objective(models.Model):
 
     @property
     def is_prerequisite(self) -> bool:
-        """A weightless pre-requisite ("X"): it gates the score and carries no points."""
-        return self.weight is None and self.weight_text.strip().upper() == "X"
+        """A weightless pre-requisite ("X"): the rule and its SQL twin are in objectives.rules."""
+        from objectives.rules import is_prerequisite
+
+        return is_prerequisite(self.weight, self.weight_text)
 
 
 class Indicator(models.Model):
@@ -363,6 +399,17 @@ class Indicator(models.Model):
         plan = _related(_related(self, "objective"), "plan")
         if plan is not None:
             self.ente_id = plan.ente_id
+            if self.pk:  # moved to another objective: its targets must fit that plan
+                targets = Target.objects.filter(ente_id=self.ente_id, indicator_id=self.pk)
+                if outside := _target_years_outside(targets, plan):
+                    raise ValidationError(
+                        {
+                            "objective": _(
+                                "I target dell'indicatore (%(years)s) sono fuori dal piano."
+                            )
+                            % {"years": outside}
+                        }
+                    )
 
 
 class Target(models.Model):
@@ -410,9 +457,22 @@ class Target(models.Model):
                 name="target_by_date_has_date_or_text",
                 violation_error_message=_("Un target a scadenza richiede la data o il testo."),
             ),
+            # Within any plan's span (2000 to 2100 + 9), whatever the plan.
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2109),
+                name="target_year_plausible",
+                violation_error_message=_("L'anno del target deve essere tra il 2000 e il 2109."),
+            ),
+            models.CheckConstraint(
+                condition=Q(relative_to_year__isnull=True) | Q(relative_to_year__lte=F("year")),
+                name="target_relative_year_not_after_year",
+                violation_error_message=_(
+                    "L'anno di riferimento non può seguire l'anno del target."
+                ),
+            ),
         ]
-        # The target's year must lie within its plan's years: enforced by database triggers
-        # (migration objectives 0002), since a check constraint cannot see the plan's row.
+        # The target's year must lie within its plan's years: a check constraint cannot see the
+        # plan's row, so Target.clean, Plan.clean, Objective.clean and the importer check it.
 
     def __str__(self) -> str:
         return f"{self.year}: {self.text or self.value}"

@@ -4,9 +4,10 @@ Every view and every service asks these functions; nothing is decided by hiding 
 """
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 
 from objectives.models import Objective, Progress
-from organisation.models import Membership
+from organisation.models import Membership, Person
 
 Role = Membership.Role
 Status = Progress.Status
@@ -43,6 +44,23 @@ def answers_for(
     return objective.kind != Objective.Kind.TRASVERSALE and bool(
         objective.eq_id and objective.eq.user_id == user.pk
     )
+
+
+def reports_of(user: AbstractBaseUser) -> Q:
+    """SQL twin of `answers_for` over report lines (the lists *Da fare*, *I miei obiettivi*).
+
+    Two index lookups joined by OR (responsible, and objectives whose EQ they are), rather
+    than an OR across joins that would scan every report of the ente.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    people = Person.objects.filter(user=user).values("pk")
+    as_eq = (
+        Objective.objects.filter(eq__in=people)
+        .exclude(kind=Objective.Kind.TRASVERSALE)
+        .values("pk")
+    )
+    return Q(responsible__in=people) | Q(objective__in=as_eq)
 
 
 def is_responsible(user: AbstractBaseUser, progress: Progress) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from objectives.models import Objective, Plan
+from objectives.rules import Posts, objective_dipartimenti
 from objectives.weights import GroupKey, WeightGroup, weight_groups, weight_share
 from organisation.models import OrgUnit
 from piao.formatting import format_number, format_percent
@@ -56,18 +57,10 @@ def _units(objective: Objective, kind: str) -> str:
     return "; ".join(sorted(u.name for u in objective.org_units.all() if u.kind == kind))
 
 
-def _dipartimento(unit: OrgUnit | None) -> str | None:
-    """The dipartimento a unit sits in (parents are select_related two levels up)."""
-    for _level in range(3):
-        if unit is None or unit.kind == OrgUnit.Kind.DIPARTIMENTO:
-            break
-        unit = unit.parent
-    return unit.name if unit is not None and unit.kind == OrgUnit.Kind.DIPARTIMENTO else None
-
-
-def dipartimento_of(objective: Objective) -> str:
-    """The heading the objective is grouped under: the dipartimento/area of its units."""
-    names = sorted({n for u in objective.org_units.all() if (n := _dipartimento(u))})
+def dipartimento_of(objective: Objective, posts: Posts) -> str:
+    """The heading the objective is grouped under: its dipartimenti/aree (objectives.rules,
+    the same rule as the dashboards': its units walked up, else its responsibles' posts)."""
+    names = sorted({unit.name for unit in objective_dipartimenti(objective, posts)})
     return " / ".join(names) if names else str(NO_DIPARTIMENTO)
 
 
@@ -100,7 +93,10 @@ def _baseline(indicator) -> str:
 
 
 def objective_row(
-    objective: Objective, plan: Plan, groups: dict[GroupKey, WeightGroup]
+    objective: Objective,
+    plan: Plan,
+    groups: dict[GroupKey, WeightGroup],
+    posts: Posts | None = None,
 ) -> dict[str, object]:
     """One objective's cells under `plan_columns(plan)`, plus its group heading and pk.
 
@@ -111,7 +107,7 @@ def objective_row(
     dirigente = objective.dirigente.full_name if objective.dirigente else ""
     row: dict[str, object] = {
         "pk": objective.pk,
-        "group": dipartimento_of(objective),
+        "group": dipartimento_of(objective, posts or Posts(plan.ente_id)),
         "code": objective.code,
         "area": _units(objective, OrgUnit.Kind.DIPARTIMENTO),
         "servizio": _units(objective, OrgUnit.Kind.SERVIZIO),
@@ -143,7 +139,8 @@ def plan_rows(
 ) -> list[dict[str, object]]:
     """The rows of `objectives` (prefetched with `plan_objectives`)."""
     groups = weight_groups([plan.pk]) if groups is None else groups
-    return [objective_row(objective, plan, groups) for objective in objectives]
+    posts = Posts(plan.ente_id)  # read only if an objective names no unit
+    return [objective_row(objective, plan, groups, posts) for objective in objectives]
 
 
 class LazyPlanRows(Sequence):

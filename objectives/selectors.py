@@ -15,8 +15,10 @@ from objectives.models import (
     ProgressEvent,
     Target,
 )
+from objectives.permissions import reports_of
+from objectives.rules import UNIT_PARENTS
 from organisation.access import admin_entes, user_entes
-from organisation.models import Membership, OrgUnit, Person
+from organisation.models import Membership, OrgUnit
 
 PROGRESS_RELATED = (
     "objective__plan",
@@ -35,21 +37,6 @@ def plans_for_user(user) -> QuerySet[Plan]:
         .annotate(n_objectives=Count("objectives"))
         .order_by("ente__name", "-first_year", "title")
     )
-
-
-def _reports_of(user) -> Q:
-    """The progress lines the user reports: their own, or as EQ of an ordinary objective.
-
-    Two index lookups joined by OR (responsible, and objectives whose EQ they are), rather
-    than an OR across joins that would scan every report of the ente.
-    """
-    people = Person.objects.filter(user=user).values("pk")
-    as_eq = (
-        Objective.objects.filter(eq__in=people)
-        .exclude(kind=Objective.Kind.TRASVERSALE)
-        .values("pk")
-    )
-    return Q(responsible__in=people) | Q(objective__in=as_eq)
 
 
 def progress_for_user(user) -> QuerySet[Progress]:
@@ -83,7 +70,7 @@ def todo_for_user(user) -> QuerySet[Progress]:
     to_acknowledge = Q(status=Progress.Status.VALIDATO, acknowledged_at__isnull=True)
     return (
         progress_for_user(user)
-        .filter(_reports_of(user))
+        .filter(reports_of(user))
         .filter(to_send | to_acknowledge)
         .order_by("period__due_date", "period__reference_date", "objective__order", "pk")
     )
@@ -93,7 +80,7 @@ def my_objectives(user) -> QuerySet[Progress]:
     """Every report line of the user's objectives, across plans and periods."""
     return (
         progress_for_user(user)
-        .filter(_reports_of(user))
+        .filter(reports_of(user))
         .order_by("-period__reference_date", "objective__order", "pk")
     )
 
@@ -233,7 +220,7 @@ def plan_objectives(plan: Plan) -> QuerySet[Objective]:
         .prefetch_related(
             Prefetch(
                 "org_units",
-                queryset=OrgUnit.objects.select_related("parent__parent").order_by("name"),
+                queryset=OrgUnit.objects.select_related(UNIT_PARENTS).order_by("name"),
             ),
             "assignees",
             Prefetch(

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from objectives.models import Objective, Plan
+from objectives.rules import prerequisite_q, responsible_ids  # noqa: F401 (responsible_ids: here since before)
 from piao.formatting import format_percent
 
 HUNDRED = Decimal(100)
@@ -81,7 +82,7 @@ def weight_groups(
         .annotate(
             total=Sum("weight"),
             n=Count("id"),
-            prereq=Count("id", filter=Q(weight__isnull=True)),
+            prereq=Count("id", filter=prerequisite_q()),
         )
         .order_by()
     )
@@ -97,7 +98,7 @@ def weight_groups(
         .annotate(
             total=Sum("objective__weight"),
             n=Count("objective_id"),
-            prereq=Count("objective_id", filter=Q(objective__weight__isnull=True)),
+            prereq=Count("objective_id", filter=prerequisite_q("objective__")),
         )
         .order_by()
     )
@@ -135,15 +136,6 @@ def weight_groups(
         )
         for key, acc in totals.items()
     }
-
-
-def responsible_ids(objective: Objective) -> list[int]:
-    """The people whose weight group holds the objective (assignees must be prefetched)."""
-    assignee_ids = [person.pk for person in objective.assignees.all()]
-    if assignee_ids:
-        return assignee_ids
-    person_id = objective.dirigente_id or objective.eq_id
-    return [person_id] if person_id else []
 
 
 def objective_groups(

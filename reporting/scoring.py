@@ -10,6 +10,8 @@ period):
 1. **Achievement** = the NdV's validated % if there is one, else the declared % once the report
    has been submitted (a draft's declared figure is not yet a declaration), else the computed %.
    Its **source** is "validated", "declared" or "computed" (`Source`); none: not yet measured.
+   This rule, what a pre-requisite is and which dipartimento a report counts in are decided in
+   objectives/rules.py (each in Python and in SQL, tested to agree) and only used here.
 2. **Cap**: the achievement is capped at `plan.achievement_cap` (100 unless the SMVP says
    otherwise).
 3. **Band**: the capped achievement falls in one of the rules' bands, which gives the **score**
@@ -23,8 +25,9 @@ period):
 5. **Aggregates** (dipartimento, DUP programme and mission, the ente): the weighted mean of the
    same scores, each report weighing its share of its own group, so that groups in points and
    groups in percentages weigh alike; a gated group's reports count zero there too. A report
-   counts in each dipartimento its objective names (org units of kind dipartimento) or, when
-   the objective names none, in each dipartimento its responsible is posted to.
+   counts in each dipartimento its objective's units sit in (walked up the unit tree) or, only
+   when the objective names no unit, in each dipartimento its responsible is posted to: the
+   same rule as the plan page's headings (objectives.rules).
 6. **Pay band**: a responsible's score in a group falls in one of the rules' pay bands (share of
    the result pay).
 
@@ -41,12 +44,12 @@ Public API (stable: extend, don't rename):
   `status_label`), `capped`, `score` and `dipartimento_id`; `objective`, `responsible`,
   `period` selected.
 - `plan_scores(plan, period, scope=None) -> PlanScores`: every figure of a dashboard in a fixed
-  number of queries (9, whatever the plan's size; 5 `with_dipartimenti=False`, which leaves
+  number of queries (8, whatever the plan's size; 5 `with_dipartimenti=False`, which leaves
   `.dipartimenti` empty): `.ente` (`Score`), `.responsibles`
   (`[ResponsibleScore]`, one per weight group), `.dipartimenti`, `.programmi`, `.missioni`
   (`[GroupScore]`), `.rules`.
 - `plan_scores_with_trend(plan, period, scope=None) -> (PlanScores, [PeriodScore])`: both from
-  one aggregate over all periods (10 queries).
+  one aggregate over all periods (9 queries).
 - `responsible_scores(plan, period, person_id) -> (PlanScores, Score, [PeriodScore])`: a
   responsible's own groups and trend and the ente's score, from one aggregate (6 queries).
 - `explain(plan, period, scope, lazy=False) -> Explanation`: one figure and the parts it is
@@ -62,7 +65,6 @@ Public API (stable: extend, don't rename):
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -70,53 +72,49 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    FilteredRelation,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from objectives.models import MonitoringPeriod, Objective, Plan, Programma, Progress
+from objectives.rules import (
+    NO_KEY,
+    SUBMITTED,
+    Achievement,
+    Source,
+    achievement_of,
+    achievement_sql,
+    first_dipartimento_sql,
+    measured_q,
+    prerequisite_q,
+    progress_in_dipartimento_q,
+    with_dipartimento,
+)
 from objectives.scoring_rules import PREREQUISITE_RULES, UNREPORTED_RULES, with_defaults
 from objectives.weights import GroupKey, weight_groups
-from organisation.models import Assignment, OrgUnit, Person
+from organisation.models import OrgUnit, Person
 from piao.formatting import format_percent
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 Status = Progress.Status
-SUBMITTED = [Status.INVIATO, Status.VERIFICATO, Status.VALIDATO]
 VERIFIED = [Status.VERIFICATO, Status.VALIDATO]
-NO_KEY = 0  # the key of "no dipartimento" / "no programme" rows
-
-
-class Source:
-    """Where an objective's achievement comes from."""
-
-    VALIDATED = "validated"
-    DECLARED = "declared"
-    COMPUTED = "computed"
-    LABELS = {
-        VALIDATED: "validato NdV",
-        DECLARED: "dichiarato",
-        COMPUTED: "calcolato",
-        None: "non misurato",
-    }
-
-    @classmethod
-    def label(cls, source: str | None) -> str:
-        return cls.LABELS[source]
+__all__ = [  # what moved to objectives.rules stays importable from here
+    "NO_KEY",
+    "SUBMITTED",
+    "Achievement",
+    "Source",
+    "achievement_of",
+]
 
 
 def _dec(value) -> Decimal:
@@ -261,66 +259,14 @@ class Rules:
 # -- one objective --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Achievement:
-    value: Decimal | None
-    source: str | None
-
-    @property
-    def source_label(self) -> str:
-        return Source.label(self.source)
-
-
-def achievement_of(progress: Progress) -> Achievement:
-    """The achievement of one report that scores, and where it comes from."""
-    if progress.validated_achievement is not None:
-        return Achievement(progress.validated_achievement, Source.VALIDATED)
-    if progress.declared_achievement is not None and progress.status in SUBMITTED:
-        return Achievement(progress.declared_achievement, Source.DECLARED)
-    if progress.computed_achievement is not None:
-        return Achievement(progress.computed_achievement, Source.COMPUTED)
-    return Achievement(None, None)
-
-
-def _achievement_sql():
-    declared = Case(
-        When(status__in=SUBMITTED, then=F("declared_achievement")),
-        default=None,
-    )
-    value = Coalesce(F("validated_achievement"), declared, F("computed_achievement"))
-    source = Case(
-        When(validated_achievement__isnull=False, then=Value(Source.VALIDATED)),
-        When(
-            Q(declared_achievement__isnull=False, status__in=SUBMITTED),
-            then=Value(Source.DECLARED),
-        ),
-        When(computed_achievement__isnull=False, then=Value(Source.COMPUTED)),
-        default=None,
-    )
-    return Cast(value, FloatField()), source
-
-
-PREREQUISITE = Q(objective__weight__isnull=True, objective__weight_text__iexact="X")
+# The rules of one report (which figure counts, what a pre-requisite is, which dipartimento it
+# counts in) and their SQL twins live in objectives.rules; the names stay importable from here.
+PREREQUISITE = prerequisite_q("objective__")
 WEIGHTED = Q(objective__weight__isnull=False)
 
 
-def _dipartimento_sql():
-    through = Objective.org_units.through
-    of_objective = (
-        through.objects.filter(
-            objective_id=OuterRef("objective_id"), orgunit__kind=OrgUnit.Kind.DIPARTIMENTO
-        )
-        .order_by("orgunit__code", "orgunit_id")
-        .values("orgunit_id")[:1]
-    )
-    of_person = (
-        Assignment.objects.filter(
-            person_id=OuterRef("responsible_id"), unit__kind=OrgUnit.Kind.DIPARTIMENTO
-        )
-        .order_by("unit__code", "unit_id")
-        .values("unit_id")[:1]
-    )
-    return Coalesce(Subquery(of_objective), Subquery(of_person))
+def _achievement_sql():
+    return achievement_sql()
 
 
 # -- scope ----------------------------------------------------------------------------------
@@ -336,10 +282,10 @@ class Scope:
     section: str | None = None
     responsible_id: int | None = None
 
-    def q(self) -> Q:
+    def q(self, ente_id: int | None = None) -> Q:
         q = Q()
         if self.dipartimento_id is not None:
-            q &= _in_dipartimento(self.dipartimento_id)
+            q &= progress_in_dipartimento_q(self.dipartimento_id, ente_id)
         if self.programma_id is not None:
             q &= (
                 Q(objective__programma__isnull=True)
@@ -362,23 +308,9 @@ class Scope:
         return Scope(**(self.__dict__ | fields))
 
 
-def _in_dipartimento(unit_id: int) -> Q:
-    """Reports that count in a dipartimento: their objective's, or (when the objective names
-    none) their responsible's; NO_KEY: neither names one. Uncorrelated IN subqueries, which the
-    database runs once (not once per report)."""
-    through = Objective.org_units.through
-    named = through.objects.filter(orgunit__kind=OrgUnit.Kind.DIPARTIMENTO).values("objective_id")
-    posted = Assignment.objects.filter(unit__kind=OrgUnit.Kind.DIPARTIMENTO)
-    if unit_id == NO_KEY:
-        return ~Q(objective_id__in=named) & ~Q(responsible_id__in=posted.values("person_id"))
-    in_unit = Q(objective_id__in=through.objects.filter(orgunit_id=unit_id).values("objective_id"))
-    posted_here = Q(responsible_id__in=posted.filter(unit_id=unit_id).values("person_id"))
-    return in_unit | (~Q(objective_id__in=named) & posted_here)
-
-
 def _base(plan: Plan, periods: Q, scope: Scope | None) -> QuerySet[Progress]:
     queryset = Progress.objects.filter(periods, ente_id=plan.ente_id, objective__plan=plan)
-    return queryset.filter(scope.q()) if scope else queryset
+    return queryset.filter(scope.q(plan.ente_id)) if scope else queryset
 
 
 def scored_progress(
@@ -399,7 +331,7 @@ def scored_progress(
         _base(plan, Q(period=period), scope)
         .filter(objective__ente_id=plan.ente_id)
         .annotate(
-            dipartimento_id=_dipartimento_sql(),
+            dipartimento_id=first_dipartimento_sql(),
             achievement=achievement,
             achievement_source=source,
             source_label=Case(*labels, default=Value(Source.LABELS[None])),
@@ -535,8 +467,7 @@ def _sums(rules: Rules) -> dict:
     score = rules.score_sql(achievement)
     capped = rules.capped_sql(achievement)
     weight = Cast("objective__weight", FloatField())
-    measured = Q(validated_achievement__isnull=False) | Q(computed_achievement__isnull=False)
-    measured |= Q(declared_achievement__isnull=False, status__in=SUBMITTED)
+    measured = measured_q()
     met_at = Value(float(rules.prerequisite_met_at))
     risk = Value(float(rules.at_risk_below))
     floats = {"output_field": FloatField()}
@@ -603,44 +534,25 @@ def _aggregate(plan: Plan, periods: Q, scope: Scope | None, rules: Rules) -> lis
 def _aggregate_dipartimenti(
     plan: Plan, periods: Q, scope: Scope | None, rules: Rules
 ) -> list[_Row]:
-    """Per period, weight group and dipartimento, the sums (three queries): reports of
-    objectives that name their dipartimenti count in each; the others count in their
-    responsible's dipartimenti (NO_KEY when there is none)."""
+    """Per period, weight group and dipartimento, the sums (two queries): each report counts in
+    every dipartimento it belongs to (objectives.rules: its objective's units walked up, or its
+    responsible's posts when the objective names no unit), NO_KEY when it belongs to none."""
     base = _base(plan, periods, scope)
-    named = base.annotate(
-        unit=FilteredRelation(
-            "objective__org_units",
-            condition=Q(objective__org_units__kind=OrgUnit.Kind.DIPARTIMENTO),
-        )
-    ).filter(unit__isnull=False)
-    rows = _rows(plan, named, rules, "unit")
-    has_unit = Exists(
-        Objective.org_units.through.objects.filter(
-            objective_id=OuterRef("objective_id"), orgunit__kind=OrgUnit.Kind.DIPARTIMENTO
-        )
-    )
-    unnamed = _rows(plan, base.filter(~Q(has_unit)), rules, None)
-    posts: dict[int, list[int]] = defaultdict(list)
-    for person_id, unit_id in (
-        Assignment.objects.filter(ente_id=plan.ente_id, unit__kind=OrgUnit.Kind.DIPARTIMENTO)
-        .values_list("person_id", "unit_id")
-        .distinct()
-    ):
-        posts[person_id].append(unit_id)
-    for row in unnamed:
-        for unit_id in posts.get(row.group.person_id) or [NO_KEY]:
-            rows.append(
-                _Row(
-                    row.group,
-                    row.period_id,
-                    unit_id,
-                    (),
-                    row.counts,
-                    row.w_all,
-                    row.w_measured,
-                    row.w_score,
-                )
+    rows = _rows(plan, with_dipartimento(base), rules, "dipartimento")
+    nowhere = base.filter(progress_in_dipartimento_q(NO_KEY, plan.ente_id))
+    for row in _rows(plan, nowhere, rules, None):
+        rows.append(
+            _Row(
+                row.group,
+                row.period_id,
+                NO_KEY,
+                (),
+                row.counts,
+                row.w_all,
+                row.w_measured,
+                row.w_score,
             )
+        )
     return rows
 
 
@@ -736,13 +648,13 @@ def plan_scores(
     with_dipartimenti: bool = True,
 ) -> PlanScores:
     """Every figure of a dashboard: the ente, each responsible's groups, dipartimenti,
-    programmes and missions, in nine queries whatever the plan's size."""
+    programmes and missions, in eight queries whatever the plan's size."""
     rules = Rules.for_plan(plan)
     totals, balanced, names = _group_totals(plan)  # two queries
     rows = _aggregate(plan, Q(period=period), scope, rules)  # two queries
     units = (
         _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
-    )  # three
+    )  # two
     gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)  # one
     return _plan_scores(plan, period, rules, totals, balanced, gated, rows, units, names)
 
@@ -755,7 +667,7 @@ def plan_scores_with_trend(
     with_dipartimenti: bool = True,
 ) -> tuple[PlanScores, list["PeriodScore"]]:
     """`plan_scores` of the period and `trend` of the plan from one aggregate over all periods
-    (ten queries whatever the plan's size)."""
+    (nine queries whatever the plan's size)."""
     rules = Rules.for_plan(plan)
     totals, balanced, names = _group_totals(plan)
     rows = _aggregate(plan, Q(period__plan=plan), scope, rules)

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from objectives.models import Indicator, Objective, Plan, Progress, Target
+from objectives.rules import UNIT_PARENTS
 from organisation.models import OrgUnit
 
 
@@ -12,7 +13,7 @@ def plan_objectives(
     """Every objective of the plan (or of `only`, a filtered queryset of them) with what an
     export shows, in a fixed number of queries."""
     prefetches = [
-        Prefetch("org_units", queryset=OrgUnit.objects.select_related("parent__parent")),
+        Prefetch("org_units", queryset=OrgUnit.objects.select_related(UNIT_PARENTS)),
         "assignees",
         Prefetch(
             "indicators",

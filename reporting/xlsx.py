@@ -261,11 +261,13 @@ def plan_workbook(plan, *, only=None) -> bytes:
     from openpyxl import Workbook
 
     from objectives.plan_table import dipartimento_of, objective_row, plan_columns
+    from objectives.rules import Posts
     from objectives.weights import weight_groups
     from reporting.exports import objective_document
     from reporting.selectors import plan_objectives
 
     groups = weight_groups([plan.pk])
+    posts = Posts(plan.ente_id)  # read only if an objective names no unit
     percent = {"weight_share"} | ({"weight"} if plan.weights_must_total_100 else set())
     workbook = Workbook(write_only=True)
     styles = _Styles()
@@ -285,13 +287,13 @@ def plan_workbook(plan, *, only=None) -> bytes:
         data = objective_document(objective, groups)
         for row in objective_rows(data):
             piano.append(row)
-        name = dipartimento_of(objective)
+        name = dipartimento_of(objective, posts)
         if name not in sheets:
             sheets[name] = _TableSheet(
                 workbook, _sheet_title(name, taken), columns, styles, percent=percent
             )
             counts[name] = [0, 0]
-        row = objective_row(objective, plan, groups)
+        row = objective_row(objective, plan, groups, posts)
         row |= {"weight": objective.weight, "weight_text": objective.weight_text}
         sheets[name].append(row)
         counts[name][0] += 1

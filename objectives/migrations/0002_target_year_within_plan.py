@@ -1,22 +1,10 @@
-"""The target-year triggers of objectives.db_triggers (on SQLite: made after every migrate)."""
+"""Made the target-year triggers once; they are gone (0007 drops them where they exist), and the
+rule is checked by Target.clean, Plan.clean, Objective.clean, Indicator.clean and the importer."""
 
 from django.db import migrations
-
-
-def create(apps, schema_editor):
-    from objectives.db_triggers import create_triggers
-
-    if schema_editor.connection.vendor != "sqlite":
-        create_triggers(schema_editor.connection)
-
-
-def drop(apps, schema_editor):
-    from objectives.db_triggers import drop_triggers
-
-    drop_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("objectives", "0001_initial")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = []

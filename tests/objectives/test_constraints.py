@@ -1,12 +1,15 @@
-"""What must never be stored is refused by the database itself, and by validation in Italian."""
+"""What must never be stored is refused in Italian: by the models' validation (the admin and
+the forms), by the importer's checks, and, where the rule fits one row, by a check constraint
+of the database itself."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from objectives.models import Indicator, Objective, Plan, Target
+from objectives.plan_import import PlanImportError, import_plan_document
 from tests.factories import make_ente, make_indicator, make_objective, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -57,34 +60,111 @@ def test_target_year_outside_the_plan_is_refused_by_validation(plan):
     assert excinfo.value.message_dict["year"] == ["L'anno 2027 è fuori dal piano (2024-2026)."]
 
 
+def _import(years=(2024, 2026), target_year=2024) -> None:
+    import_plan_document(
+        {
+            "schema": "piao.plan/1",
+            "ente": {"slug": "vincoli", "name": "Comune dei vincoli"},
+            "plan": {"title": "PIAO importato", "first_year": years[0], "last_year": years[1]},
+            "objectives": [
+                {
+                    "code": "1",
+                    "title": "Ridurre i tempi",
+                    "weight": 100,
+                    "weight_text": "100%",
+                    "indicators": [
+                        {
+                            "description": "Pratiche",
+                            "targets": [{"year": target_year, "comparator": ">=", "value": 3}],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+
+
 @pytest.mark.parametrize("year", [2023, 2027])
-def test_target_year_outside_the_plan_is_refused_by_the_database(plan, year):
+def test_target_year_outside_the_plan_is_refused_by_the_importer(plan, year):
+    with pytest.raises(PlanImportError) as excinfo:
+        _import(target_year=year)
+    assert any(f"l'anno {year} è fuori dal piano (2024-2026)." in e for e in excinfo.value.errors)
+    assert not Plan.objects.filter(title="PIAO importato").exists()
+
+
+@pytest.mark.parametrize("year", [1999, 2110])
+def test_a_target_year_no_plan_can_have_is_refused_by_the_database(plan, year):
     indicator = make_indicator(make_objective(plan))
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.create(ente=plan.ente, indicator=indicator, year=year, value=1)
-    Target.objects.create(ente=plan.ente, indicator=indicator, year=2026, value=1)
-    target = Target.objects.get(indicator=indicator)
-    target.year = year
+
+
+def test_a_reference_year_after_the_targets_is_refused_by_validation_and_the_database(plan):
+    indicator = make_indicator(make_objective(plan))
+    target = Target(ente=plan.ente, indicator=indicator, year=2024, relative_to_year=2025)
+    with pytest.raises(ValidationError) as excinfo:
+        target.full_clean()
+    assert excinfo.value.message_dict["relative_to_year"] == [
+        "L'anno di riferimento non può seguire l'anno del target."
+    ]
     with pytest.raises(IntegrityError), transaction.atomic():
         target.save()
-    assert Target.objects.get(indicator=indicator).year == 2026
 
 
-def test_shrinking_a_plan_below_its_targets_is_refused(plan):
-    make_indicator(make_objective(plan), targets=[(2026, 5)])
-    Plan.objects.filter(pk=plan.pk).update(last_year=2026)  # no change: allowed
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Plan.objects.filter(pk=plan.pk).update(last_year=2025)
-    plan.refresh_from_db()
-    assert plan.last_year == 2026
+def test_shrinking_a_plan_below_its_targets_is_refused_by_validation(plan):
+    make_indicator(make_objective(plan), targets=[(2024, 3), (2026, 5)])
+    plan.last_year = 2026
+    plan.full_clean()  # no change: allowed
+    plan.first_year, plan.last_year = 2025, 2025
+    with pytest.raises(ValidationError) as excinfo:
+        plan.full_clean()
+    assert excinfo.value.messages == [
+        "Il piano ha target negli anni 2024, 2026: gli anni 2025-2025 non li coprono. "
+        "Modifica prima quei target."
+    ]
+    plan.first_year, plan.last_year = 2024, 2027  # growing is fine
+    plan.full_clean()
 
 
-def test_moving_an_objective_to_a_plan_without_its_target_years_is_refused(plan):
+def test_shrinking_a_plan_below_its_targets_by_import_is_refused():
+    _import(years=(2024, 2026), target_year=2026)
+    with pytest.raises(PlanImportError) as excinfo:
+        _import(years=(2024, 2025), target_year=2024)
+    assert excinfo.value.errors == [
+        "Il piano ha target negli anni 2026: gli anni 2024-2025 non li coprono. "
+        "Modifica prima quei target."
+    ]
+    imported = Plan.objects.get(title="PIAO importato")
+    assert (imported.first_year, imported.last_year) == (2024, 2026)
+
+
+def test_moving_an_objective_or_indicator_to_a_plan_without_its_target_years_is_refused(plan):
     objective = make_objective(plan)
-    make_indicator(objective, targets=[(2024, 3)])
+    indicator = make_indicator(objective, targets=[(2024, 3)])
     later = make_plan(plan.ente, title="PIAO 2025-2027", first_year=2025, last_year=2027)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Objective.objects.filter(pk=objective.pk).update(plan=later)
+    objective.plan = later
+    with pytest.raises(ValidationError) as excinfo:
+        objective.full_clean()
+    assert excinfo.value.message_dict["plan"] == [
+        "I target dell'obiettivo (2024) sono fuori dal piano."
+    ]
+    indicator.objective = make_objective(later)
+    with pytest.raises(ValidationError) as excinfo:
+        indicator.full_clean()
+    assert excinfo.value.message_dict["objective"] == [
+        "I target dell'indicatore (2024) sono fuori dal piano."
+    ]
+
+
+def test_no_trigger_is_left_in_the_database(db):
+    """The rules above are guarded by validation, the importer and check constraints: the
+    database has no trigger (Citus would not run their joins by id across entes)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        assert cursor.fetchall() == []
 
 
 def test_plan_years_must_be_ordered(plan):
