@@ -189,6 +189,14 @@ class ReopenForm(VersionForm):
     )
 
 
+class ExcludeForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Motivo dell'esclusione dalla valutazione"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class EvidenceForm(StyledForm):
     file = forms.FileField(
         label=_("Evidenza"),

@@ -328,9 +328,9 @@ def progress_validate_unchanged(*, progress_ids: list[int], acting_user) -> int:
 def progress_reopen(*, progress_id: int, version: int, acting_user, reason: str) -> Progress:
     """The NdV takes a validated result back to review; the reason stays on record."""
     progress = _locked(progress_id, version)
+    _refuse_period_change(progress.period)  # first: the reason the NdV cannot, said plainly
     if not permissions.can_reopen(acting_user, progress):
         raise PermissionDenied
-    _refuse_period_change(progress.period)
     if not reason.strip():
         raise WorkflowError(_("Per riaprire un risultato validato serve una motivazione."))
     changes = {"validato": [format_percent(progress.validated_achievement), "—"]}
@@ -356,6 +356,7 @@ def progress_exclude(*, progress_id: int, version: int, acting_user, reason: str
     if permissions.role_in(acting_user, progress.ente_id) != permissions.Role.NDV:
         raise PermissionDenied
     _refuse_period_change(progress.period)
+    # The checks below are permissions.can_exclude, one by one, each with its reason.
     if progress.period.is_open:
         raise WorkflowError(_("Si esclude un risultato solo a periodo chiuso."))
     if progress.is_excluded:

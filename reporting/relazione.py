@@ -13,7 +13,15 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from objectives.models import Indicator, Measurement, MonitoringPeriod, Objective, Plan, Target
+from objectives.models import (
+    Indicator,
+    Measurement,
+    MonitoringPeriod,
+    Objective,
+    Plan,
+    Progress,
+    Target,
+)
 from objectives.plan_table import target_text
 from piao.formatting import format_number
 from reporting.models import ValidationStatement
@@ -67,6 +75,7 @@ class Relazione:
     sections: list[ResponsibleSection]
     dipartimenti: list[GroupScore]
     statement: ValidationStatement | None
+    excluded: list = field(default_factory=list)  # reports the NdV excluded, with the reason
 
 
 def relazione_period(plan: Plan, year: int) -> MonitoringPeriod | None:
@@ -166,7 +175,13 @@ def build_relazione(plan: Plan, year: int) -> Relazione:
             )
         )
     statement = ValidationStatement.objects.filter(ente=plan.ente_id, plan=plan, year=year).first()
+    excluded = list(
+        Progress.objects.filter(ente=plan.ente_id, period=period, excluded_at__isnull=False)
+        .select_related("objective", "responsible", "period")
+        .order_by("objective__order", "objective_id", "responsible__full_name")
+    )
     return Relazione(
+        excluded=excluded,
         plan=plan,
         year=year,
         period=period,

@@ -385,6 +385,19 @@ def _achievement_sql():
     return Cast(value, FloatField()), source
 
 
+def _figures_sql(rules):
+    """Each report's achievement, source, capped achievement and score in SQL: those stored
+    when the NdV validated the report's year (reporting.models.FrozenResult), else computed
+    with the rules."""
+    achievement, source = _achievement_sql()
+    return (
+        Coalesce(F("frozen__achievement"), achievement, output_field=FloatField()),
+        Coalesce(F("frozen__source"), source),
+        Coalesce(F("frozen__capped"), rules.capped_sql(achievement), output_field=FloatField()),
+        Coalesce(F("frozen__score"), rules.score_sql(achievement), output_field=FloatField()),
+    )
+
+
 PREREQUISITE = Q(objective__weight__isnull=True, objective__weight_text__iexact="X")
 WEIGHTED = Q(objective__weight__isnull=False)
 
@@ -462,7 +475,10 @@ def _in_dipartimento(unit_id: int) -> Q:
 
 
 def _base(plan: Plan, periods: Q, scope: Scope | None) -> QuerySet[Progress]:
-    queryset = Progress.objects.filter(periods, ente_id=plan.ente_id, objective__plan=plan)
+    """The reports that count: a report the NdV excluded from the evaluation never does."""
+    queryset = Progress.objects.filter(
+        periods, ente_id=plan.ente_id, objective__plan=plan, excluded_at__isnull=True
+    )
     return queryset.filter(scope.q()) if scope else queryset
 
 
@@ -471,7 +487,7 @@ def scored_progress(
 ) -> QuerySet[Progress]:
     """The period's reports with achievement, source, capped and score annotated in SQL."""
     rules = Rules.for_period(period, plan)
-    achievement, source = _achievement_sql()
+    achievement, source, capped, score = _figures_sql(rules)
     labels = [
         When(achievement_source=key, then=Value(label))
         for key, label in Source.LABELS.items()
@@ -489,8 +505,9 @@ def scored_progress(
             achievement_source=source,
             source_label=Case(*labels, default=Value(Source.LABELS[None])),
             status_label=Case(*statuses, default=F("status")),
-            capped=rules.capped_sql(achievement),
-            score=rules.score_sql(achievement),
+            capped=capped,
+            score=score,
+            frozen_score=F("frozen__score"),
         )
         .select_related("objective", "responsible", "period")
     )
@@ -616,9 +633,7 @@ class _Row:
 
 
 def _sums(rules: Rules) -> dict:
-    achievement, _source = _achievement_sql()
-    score = rules.score_sql(achievement)
-    capped = rules.capped_sql(achievement)
+    _achievement, _source, capped, score = _figures_sql(rules)
     weight = Cast("objective__weight", FloatField())
     measured = Q(validated_achievement__isnull=False) | Q(computed_achievement__isnull=False)
     measured |= Q(declared_achievement__isnull=False, status__in=SUBMITTED)
@@ -786,11 +801,11 @@ def _gated_groups(plan: Plan, periods: Q, rules: Rules) -> set[tuple[GroupKey, i
     gating = rules.gate_q()
     if gating is None:
         return set()
-    achievement, _source = _achievement_sql()
+    _achievement, _source, capped, _score = _figures_sql(rules)
     unmet = (
-        Progress.objects.filter(periods, PREREQUISITE, ente_id=plan.ente_id, objective__plan=plan)
-        .filter(gating)
-        .annotate(capped=rules.capped_sql(achievement))
+        _base(plan, periods, None)
+        .filter(PREREQUISITE, gating)
+        .annotate(capped=capped)
         .filter(LessThan(F("capped"), rules.met_at_sql()))
         .values_list("responsible_id", "objective__section", "period_id")
         .order_by()
@@ -1064,9 +1079,16 @@ def explain(
         total = totals.get(group) or ZERO
         weight = progress.objective.weight
         share = weight * HUNDRED / total if weight is not None and total else None
-        achievement = achievement_of(progress)
-        value = achievement.value
-        scored, band = rules.apply(value) if value is not None else (None, None)
+        if getattr(progress, "frozen_score", None) is not None:
+            # The year is validated: the figures stored then, not recomputed.
+            achievement = Achievement(_dec(progress.achievement), progress.achievement_source)
+            value = achievement.value
+            scored = _dec(progress.score)
+            band = rules.band_for(_dec(progress.capped))
+        else:
+            achievement = achievement_of(progress)
+            value = achievement.value
+            scored, band = rules.apply(value) if value is not None else (None, None)
         is_prereq = progress.objective.is_prerequisite
         counted = share is not None and (value is not None or rules.unreported == "zero")
         contribution = ZERO
