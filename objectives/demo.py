@@ -46,8 +46,9 @@ DEMO_PAST_MIX = [  # (status, share, has computed, has declared, has validated)
 ]
 
 # The seeds' approval acts are not in their sources (approval_act: null): the demo approves
-# its plans with a placeholder act, marked as such, through the same service as the app.
-DEMO_APPROVAL_ACT = ("DEMO", dt.date(2024, 1, 31))
+# its plans with a placeholder act, marked as such, dated 31 January of the plan's first year,
+# through the same service as the app.
+DEMO_APPROVAL_ACT_NUMBER = "DEMO"
 
 # The ente-wide demo users: username -> (role, is_staff).
 ROLE_USERS = {
@@ -142,9 +143,12 @@ def load_demo(*, password: str, with_progress: bool = False) -> DemoSummary:
     # The plans' life goes through the services, as the controllo di gestione would do it.
     controllo = User.objects.get(username="controllo")
     for plan in new_plans:
-        number, date = DEMO_APPROVAL_ACT
-        date = max(date, dt.date(plan.first_year, 1, 31))
-        plan_approve(plan_id=plan.pk, acting_user=controllo, act_number=number, act_date=date)
+        plan_approve(
+            plan_id=plan.pk,
+            acting_user=controllo,
+            act_number=DEMO_APPROVAL_ACT_NUMBER,
+            act_date=dt.date(plan.first_year, 1, 31),
+        )
         name, reference, due = DEMO_PERIODS[plan.ente.slug]
         period = MonitoringPeriod.objects.create(
             ente=plan.ente, plan=plan, name=name, reference_date=reference, due_date=due

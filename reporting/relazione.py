@@ -24,7 +24,7 @@ from objectives.models import (
 )
 from objectives.plan_table import target_text
 from piao.formatting import format_number
-from reporting.models import ValidationStatement
+from reporting.models import FrozenScore, ValidationStatement
 from reporting.scoring import (
     GroupScore,
     PlanScores,
@@ -175,6 +175,8 @@ def build_relazione(plan: Plan, year: int) -> Relazione:
             )
         )
     statement = ValidationStatement.objects.filter(ente=plan.ente_id, plan=plan, year=year).first()
+    if statement is not None and period.is_frozen:
+        _stored_scores(period, sections, scores)  # one query
     excluded = list(
         Progress.objects.filter(ente=plan.ente_id, period=period, excluded_at__isnull=False)
         .select_related("objective", "responsible", "period")
@@ -190,6 +192,22 @@ def build_relazione(plan: Plan, year: int) -> Relazione:
         dipartimenti=scores.dipartimenti,
         statement=statement,
     )
+
+
+def _stored_scores(period: MonitoringPeriod, sections: list, scores: PlanScores) -> None:
+    """A validated year shows each group's score and pay band as stored at the validation."""
+    stored = {
+        (row.person_id, row.section): row
+        for row in FrozenScore.objects.filter(ente=period.ente_id, period=period)
+    }
+    for section, responsible in zip(sections, scores.responsibles, strict=True):
+        row = stored.get((responsible.person_id, responsible.section))
+        if row is not None:
+            section.score.value = row.score
+            section.pay_band = row.pay_band
+    ente = stored.get((None, ""))
+    if ente is not None:
+        scores.ente.value = ente.score
 
 
 def relazione_pdf(plan: Plan, year: int, *, progress=None):

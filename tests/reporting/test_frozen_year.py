@@ -254,3 +254,19 @@ def test_open_data_publishes_the_stored_figures_of_a_validated_plan(cycle, clien
             weight_categories={},
             scoring_rules=STRICT,
         )
+
+
+def test_the_relazione_of_a_validated_year_shows_the_stored_scores_and_pay_bands(closed, client):
+    client.force_login(closed.ndv)
+    assert client.post(_validate_url(closed.plan), STATEMENT).status_code == 302
+    anna = closed.objective.dirigente_id
+    stored = FrozenScore.objects.get(period=closed.period, person_id=anna)
+    assert (stored.score, stored.pay_band) == (
+        Decimal("45.00"),
+        "fascia E (da 0%): 0% del risultato",
+    )
+    # what the validation stored is what the Relazione shows (not a figure worked out again)
+    FrozenScore.objects.filter(pk=stored.pk).update(score=Decimal("44.44"), pay_band="fascia W")
+    relazione = build_relazione(Plan.objects.get(pk=closed.plan.pk), 2024)
+    section = next(s for s in relazione.sections if s.name == "Anna Alfieri")
+    assert (section.score.value, section.pay_band) == (Decimal("44.44"), "fascia W")
