@@ -319,6 +319,8 @@ class ProgressAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["objective__code", "objective__title", "responsible__full_name"]
     autocomplete_fields = ["objective", "responsible"]
     exclude = ["ente"]
+    # The NdV's exclusion goes through objectives.services.progress_exclude only.
+    readonly_fields = ["excluded_reason", "excluded_by", "excluded_at"]
     inlines = [MeasurementInline]
 
     def save_formset(self, request, form, formset, change):
@@ -354,6 +356,8 @@ class MonitoringPeriodAdmin(EnteScopedAdmin):
     list_select_related = ["plan"]
     search_fields = ["name", "plan__title"]
     exclude = ["ente"]
+    # Recorded by the period_close and year-validation services, never typed.
+    readonly_fields = ["closed_at", "rules", "frozen_at"]
 
 
 @admin.register(ProgressEvent)

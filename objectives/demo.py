@@ -15,7 +15,7 @@ from django.db.models import Q
 from objectives.dup import read_dup_csv, sync_dup_taxonomy
 from objectives.models import Missione, MonitoringPeriod, Plan, Programma
 from objectives.plan_import import import_plan_document
-from objectives.services import progress_rows_ensure
+from objectives.services import period_close, period_open, plan_approve
 from objectives.synthetic import progress_fill
 from organisation.models import Assignment, Ente, Membership, Person
 from organisation.services import create_user_for_person, ensure_controllo_group, grant_membership
@@ -44,6 +44,11 @@ DEMO_PAST_MIX = [  # (status, share, has computed, has declared, has validated)
     ("inviato", 0.15, True, True, False),
     ("bozza", 0.15, False, False, False),  # late: the period is past and closed
 ]
+
+# The seeds' approval acts are not in their sources (approval_act: null): the demo approves
+# its plans with a placeholder act, marked as such, dated 31 January of the plan's first year,
+# through the same service as the app.
+DEMO_APPROVAL_ACT_NUMBER = "DEMO"
 
 # The ente-wide demo users: username -> (role, is_staff).
 ROLE_USERS = {
@@ -87,7 +92,7 @@ def load_demo(*, password: str, with_progress: bool = False) -> DemoSummary:
     sync_dup_taxonomy(read_dup_csv(), missione_model=Missione, programma_model=Programma)
     controllo_group = ensure_controllo_group()
 
-    entes, plans = [], []
+    entes, plans, new_plans = [], [], []
     for path in DEMO_PLAN_FILES:
         data = json.loads(path.read_text(encoding="utf-8"))
         label = f"{data['ente']['name']} · {data['plan']['title']}"
@@ -103,19 +108,7 @@ def load_demo(*, password: str, with_progress: bool = False) -> DemoSummary:
         summary.plans_created.append(label)
         entes.append(result.plan.ente)
         plans.append(result.plan)
-        name, reference, due = DEMO_PERIODS[result.plan.ente.slug]
-        period = MonitoringPeriod.objects.create(
-            ente=result.plan.ente,
-            plan=result.plan,
-            name=name,
-            reference_date=reference,
-            due_date=due,
-            is_open=True,
-        )
-        progress_rows_ensure(period=period)
-    if with_progress:
-        for plan in plans:
-            demo_past_period_add(plan)
+        new_plans.append(result.plan)
 
     User = get_user_model()
     password_hash = make_password(password)  # one slow hashing for every demo user
@@ -146,11 +139,30 @@ def load_demo(*, password: str, with_progress: bool = False) -> DemoSummary:
             )
             if created:
                 summary.users_created.append(user.username)
+
+    # The plans' life goes through the services, as the controllo di gestione would do it.
+    controllo = User.objects.get(username="controllo")
+    for plan in new_plans:
+        plan_approve(
+            plan_id=plan.pk,
+            acting_user=controllo,
+            act_number=DEMO_APPROVAL_ACT_NUMBER,
+            act_date=dt.date(plan.first_year, 1, 31),
+        )
+        name, reference, due = DEMO_PERIODS[plan.ente.slug]
+        period = MonitoringPeriod.objects.create(
+            ente=plan.ente, plan=plan, name=name, reference_date=reference, due_date=due
+        )
+        period_open(period_id=period.pk, acting_user=controllo)
+    if with_progress:
+        for plan in plans:
+            demo_past_period_add(plan, acting_user=controllo)
     return summary
 
 
-def demo_past_period_add(plan: Plan) -> MonitoringPeriod:
-    """The plan's closed mid-year period with reports in every state (once: kept if there)."""
+def demo_past_period_add(plan: Plan, *, acting_user) -> MonitoringPeriod:
+    """The plan's closed mid-year period with reports in every state (once: kept if there),
+    opened and closed through the services (closing records the rules in force)."""
     name, reference, due = DEMO_PAST_PERIODS[plan.ente.slug]
     period, created = MonitoringPeriod.objects.get_or_create(
         ente=plan.ente,
@@ -159,6 +171,7 @@ def demo_past_period_add(plan: Plan) -> MonitoringPeriod:
         defaults={"reference_date": reference, "due_date": due, "is_open": False},
     )
     if created:
-        progress_rows_ensure(period=period)
+        period_open(period_id=period.pk, acting_user=acting_user)
         progress_fill(period, DEMO_PAST_MIX, random.Random(plan.ente.slug))
+        period = period_close(period_id=period.pk, acting_user=acting_user)
     return period

@@ -10,6 +10,7 @@ from objectives.achievement import Measured
 from objectives.evidence import max_bytes
 from objectives.models import Indicator, Plan, Progress
 from objectives.plan_import.sheets import MAX_BYTES
+from objectives.plan_import.writer import locked_plan_refusal
 from objectives.services import DraftValues
 
 PERCENT_LIMITS = {"min_value": Decimal(0), "max_value": Decimal(1000), "decimal_places": 2}
@@ -188,6 +189,14 @@ class ReopenForm(VersionForm):
     )
 
 
+class ExcludeForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Motivo dell'esclusione dalla valutazione"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class EvidenceForm(StyledForm):
     file = forms.FileField(
         label=_("Evidenza"),
@@ -253,12 +262,34 @@ class PlanImportForm(forms.Form):
             data["title"] = plan.title
         elif not data.get("title"):
             self.add_error("title", _("Indica il titolo del nuovo piano, o scegli un piano."))
+        elif data.get("ente"):
+            plan = Plan.objects.filter(ente=data["ente"], title=data["title"]).first()
+        refusal = locked_plan_refusal(plan)
+        if refusal:
+            self.add_error("plan" if data.get("plan") else "title", refusal)
         first, last = data.get("first_year"), data.get("last_year")
         if first and last and not 0 <= last - first <= 9:
             self.add_error(
                 "last_year", _("L'ultimo anno deve seguire il primo, per non più di dieci anni.")
             )
         return data
+
+
+class PlanApproveForm(forms.Form):
+    """The approval act of a plan: delibera number and date, both required."""
+
+    act_number = forms.CharField(label=_("Delibera n."), max_length=50)
+    act_date = forms.DateField(label=_("del"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["act_number"].error_messages["required"] = _("Indica il numero della delibera.")
+        self.fields["act_date"].error_messages["required"] = _("Indica la data della delibera.")
+        self.fields["act_date"].error_messages["invalid"] = _(
+            "La data della delibera non è valida."
+        )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 def year_range(first: str | None, last: str | None) -> range:

@@ -176,6 +176,17 @@ class Plan(models.Model):
     def weights_must_total_100(self) -> bool:
         return self.weight_mode == self.WeightMode.PERCENT
 
+    @property
+    def is_content_editable(self) -> bool:
+        """Objectives, indicators, targets and weights change only while the plan is a draft:
+        an approved plan changes through a variazione, a validated one never."""
+        return self.status == self.Status.BOZZA
+
+    @property
+    def accepts_periods(self) -> bool:
+        """A monitoring period opens only on an approved plan, or one already monitored."""
+        return self.status in (self.Status.APPROVATO, self.Status.IN_MONITORAGGIO)
+
 
 def _target_years_outside(targets: models.QuerySet, plan: Plan) -> str:
     """The years of `targets` outside the plan's, as text ("2023, 2027"); empty when none (one
@@ -506,6 +517,22 @@ class MonitoringPeriod(models.Model):
     reference_date = models.DateField(_("data di riferimento"))
     due_date = models.DateField(_("scadenza per l'invio"), null=True, blank=True)
     is_open = models.BooleanField(_("aperto"), default=False)
+    closed_at = models.DateTimeField(_("chiuso il"), null=True, blank=True)
+    rules = models.JSONField(
+        _("regole in vigore alla chiusura"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Regole di punteggio, tetto e categorie di peso del piano registrate alla chiusura: "
+            "le cifre del periodo si calcolano con queste."
+        ),
+    )
+    frozen_at = models.DateTimeField(
+        _("anno validato dal NdV il"),
+        null=True,
+        blank=True,
+        help_text=_("Da allora risultati, punteggi e fasce del periodo sono definitivi."),
+    )
 
     class Meta:
         verbose_name = _("periodo di monitoraggio")
@@ -521,6 +548,11 @@ class MonitoringPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.plan.title}"
+
+    @property
+    def is_frozen(self) -> bool:
+        """The NdV validated the period's year: its figures are stored and never move."""
+        return self.frozen_at is not None
 
     def clean(self) -> None:
         if self.plan_id:
@@ -593,6 +625,9 @@ class Progress(models.Model):
     validated_by = _actor_field(_("validato da"))
     validated_at = models.DateTimeField(_("validato il"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("presa visione il"), null=True, blank=True)
+    excluded_reason = models.TextField(_("motivo dell'esclusione (NdV)"), blank=True)
+    excluded_by = _actor_field(_("escluso da"))
+    excluded_at = models.DateTimeField(_("escluso dalla valutazione il"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versione"), default=1)
 
     history = HistoricalRecords()
@@ -629,6 +664,11 @@ class Progress(models.Model):
             self.ente_id = plan.ente_id
             if self.period_id and self.period.plan_id != self.objective.plan_id:
                 raise ValidationError({"period": _("Il periodo è di un altro piano.")})
+
+    @property
+    def is_excluded(self) -> bool:
+        """The NdV left the report out of the evaluation, with a reason: it scores nothing."""
+        return self.excluded_at is not None
 
 
 class Measurement(models.Model):
@@ -684,6 +724,7 @@ class ProgressEvent(models.Model):
         VERIFY = "verify", _("Verifica")
         VALIDATE = "validate", _("Validazione NdV")
         REOPEN = "reopen", _("Riapertura NdV")
+        EXCLUDE = "exclude", _("Esclusione dalla valutazione (NdV)")
         ACKNOWLEDGE = "acknowledge", _("Presa visione")
         EVIDENCE_ADD = "evidence_add", _("Evidenza aggiunta")
         EVIDENCE_REMOVE = "evidence_remove", _("Evidenza rimossa")

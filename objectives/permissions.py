@@ -96,7 +96,24 @@ def can_validate(user: AbstractBaseUser, progress: Progress) -> bool:
 
 
 def can_reopen(user: AbstractBaseUser, progress: Progress) -> bool:
-    return progress.status == Status.VALIDATO and role_in(user, progress.ente_id) == Role.NDV
+    """The NdV re-opens a validated result, never one of a year it has validated (frozen)."""
+    return (
+        progress.status == Status.VALIDATO
+        and not progress.period.is_frozen
+        and role_in(user, progress.ente_id) == Role.NDV
+    )
+
+
+def can_exclude(user: AbstractBaseUser, progress: Progress) -> bool:
+    """The NdV leaves a not yet validated report of a closed, not frozen period out of the
+    evaluation (with a reason, see services.progress_exclude)."""
+    return (
+        progress.status != Status.VALIDATO
+        and not progress.is_excluded
+        and not progress.period.is_open
+        and not progress.period.is_frozen
+        and role_in(user, progress.ente_id) == Role.NDV
+    )
 
 
 def can_acknowledge(user: AbstractBaseUser, progress: Progress) -> bool:

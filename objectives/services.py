@@ -328,6 +328,7 @@ def progress_validate_unchanged(*, progress_ids: list[int], acting_user) -> int:
 def progress_reopen(*, progress_id: int, version: int, acting_user, reason: str) -> Progress:
     """The NdV takes a validated result back to review; the reason stays on record."""
     progress = _locked(progress_id, version)
+    _refuse_period_change(progress.period)  # first: the reason the NdV cannot, said plainly
     if not permissions.can_reopen(acting_user, progress):
         raise PermissionDenied
     if not reason.strip():
@@ -343,6 +344,36 @@ def progress_reopen(*, progress_id: int, version: int, acting_user, reason: str)
         from_status=Status.VALIDATO,
         note=reason.strip(),
         changes=changes,
+    )
+    return progress
+
+
+@transaction.atomic
+def progress_exclude(*, progress_id: int, version: int, acting_user, reason: str) -> Progress:
+    """The NdV leaves a report of a closed period out of the evaluation, with a reason: it
+    scores nothing, and it no longer holds back the validation of its year."""
+    progress = _locked(progress_id, version)
+    if permissions.role_in(acting_user, progress.ente_id) != permissions.Role.NDV:
+        raise PermissionDenied
+    _refuse_period_change(progress.period)
+    # The checks below are permissions.can_exclude, one by one, each with its reason.
+    if progress.period.is_open:
+        raise WorkflowError(_("Si esclude un risultato solo a periodo chiuso."))
+    if progress.is_excluded:
+        raise WorkflowError(_("Il risultato è già escluso dalla valutazione."))
+    if progress.status == Status.VALIDATO:
+        raise WorkflowError(_("Il risultato è validato: riaprilo prima di escluderlo."))
+    if not reason.strip():
+        raise WorkflowError(_("Per escludere un risultato dalla valutazione serve un motivo."))
+    progress.excluded_reason = reason.strip()
+    progress.excluded_by = acting_user
+    progress.excluded_at = timezone.now()
+    _record(
+        progress,
+        action=Action.EXCLUDE,
+        actor=acting_user,
+        from_status=progress.status,
+        note=progress.excluded_reason,
     )
     return progress
 
@@ -427,25 +458,198 @@ def progress_rows_ensure(*, period: MonitoringPeriod) -> int:
     return len(rows)
 
 
+def _plan_record(plan: Plan, *, acting_user, reason: str) -> None:
+    """Save the plan with a line in its history: who, when and why."""
+    plan.full_clean()
+    plan._history_user = acting_user
+    plan._change_reason = reason
+    plan.save()
+
+
+def _refuse_period_change(period: MonitoringPeriod) -> None:
+    if period.is_frozen:
+        raise WorkflowError(
+            _(
+                "Il NdV ha validato il %(year)s: il periodo %(name)s e i suoi risultati sono "
+                "definitivi e non si riaprono."
+            )
+            % {"year": period.reference_date.year, "name": period.name}
+        )
+
+
 @transaction.atomic
 def period_open(*, period_id: int, acting_user) -> int:
-    """Open the period for reports; returns how many new draft reports it created."""
+    """Open the period for reports; returns how many new draft reports it created.
+
+    Only on an approved plan or one already in monitoring (the first period opened moves an
+    approved plan to *in monitoraggio*), never on a period of a year the NdV has validated."""
     period = MonitoringPeriod.objects.select_for_update().get(pk=period_id)
     if not permissions.can_manage_periods(acting_user, period.ente_id):
         raise PermissionDenied
+    plan = Plan.objects.select_for_update().get(pk=period.plan_id)
+    _refuse_period_change(period)
+    if not plan.accepts_periods:
+        raise WorkflowError(
+            _(
+                "Il piano «%(title)s» è %(status)s: un periodo si apre solo su un piano "
+                "approvato o in monitoraggio."
+            )
+            % {"title": plan.title, "status": plan.get_status_display().lower()}
+        )
+    if plan.status == Plan.Status.APPROVATO:
+        plan.status = Plan.Status.IN_MONITORAGGIO
+        _plan_record(
+            plan,
+            acting_user=acting_user,
+            reason=_("In monitoraggio: aperto il periodo %(name)s") % {"name": period.name},
+        )
     period.is_open = True
-    period.save(update_fields=["is_open"])
+    period.closed_at = None
+    period.rules = None  # while open, the plan's rules in force count
+    period.save(update_fields=["is_open", "closed_at", "rules"])
     return progress_rows_ensure(period=period)
+
+
+def rules_in_force(plan: Plan) -> dict:
+    """The plan's scoring rules as a period records them when it closes."""
+    return {
+        "scoring_rules": plan.scoring_rules,
+        "achievement_cap": str(plan.achievement_cap),
+        "weight_categories": plan.weight_categories or {},
+    }
 
 
 @transaction.atomic
 def period_close(*, period_id: int, acting_user) -> MonitoringPeriod:
+    """Close the period: no more submissions; the plan's rules in force are recorded with it,
+    and its figures are computed with them from now on, whatever later changes of the rules."""
     period = MonitoringPeriod.objects.select_for_update().get(pk=period_id)
     if not permissions.can_manage_periods(acting_user, period.ente_id):
         raise PermissionDenied
+    _refuse_period_change(period)
+    plan = Plan.objects.get(pk=period.plan_id)
     period.is_open = False
-    period.save(update_fields=["is_open"])
+    period.closed_at = timezone.now()
+    period.rules = rules_in_force(plan)
+    period.save(update_fields=["is_open", "closed_at", "rules"])
     return period
+
+
+# -- the plan's life: bozza -> approvato -> in monitoraggio -> chiuso -> validato ---------------
+
+
+@transaction.atomic
+def plan_approve(*, plan_id: int, acting_user, act_number: str, act_date) -> Plan:
+    """bozza -> approvato, with the approval act (delibera number and date, both required)."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    if not permissions.can_manage_periods(acting_user, plan.ente_id):
+        raise PermissionDenied
+    if plan.status != Plan.Status.BOZZA:
+        raise WorkflowError(
+            _("Il piano è già %(status)s: si approva solo una bozza.")
+            % {"status": plan.get_status_display().lower()}
+        )
+    act_number = (act_number or "").strip()
+    if not act_number or act_date is None:
+        raise WorkflowError(_("Per approvare il piano servono il numero e la data della delibera."))
+    if act_date.year > plan.last_year:
+        raise WorkflowError(_("La delibera non può essere successiva all'ultimo anno del piano."))
+    plan.status = Plan.Status.APPROVATO
+    plan.approval_act_number = act_number[:50]
+    plan.approval_act_date = act_date
+    _plan_record(
+        plan,
+        acting_user=acting_user,
+        reason=_("Approvato con delibera n. %(n)s del %(d)s")
+        % {"n": plan.approval_act_number, "d": act_date.strftime("%d/%m/%Y")},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, plan_id: int, acting_user) -> Plan:
+    """in monitoraggio -> chiuso, once every monitoring period of the plan is closed."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    if not permissions.can_manage_periods(acting_user, plan.ente_id):
+        raise PermissionDenied
+    if plan.status != Plan.Status.IN_MONITORAGGIO:
+        raise WorkflowError(
+            _("Il piano è %(status)s: si chiude solo un piano in monitoraggio.")
+            % {"status": plan.get_status_display().lower()}
+        )
+    still_open = list(plan.periods.filter(is_open=True).values_list("name", flat=True))
+    if still_open:
+        raise WorkflowError(
+            _("Chiudi prima i periodi ancora aperti: %(names)s.") % {"names": ", ".join(still_open)}
+        )
+    plan.status = Plan.Status.CHIUSO
+    _plan_record(plan, acting_user=acting_user, reason=_("Chiuso: tutti i periodi sono chiusi"))
+    return plan
+
+
+@transaction.atomic
+def plan_year_freeze(*, plan_id: int, year: int, acting_user) -> list[MonitoringPeriod]:
+    """The NdV validates a year of the plan: its periods become frozen (never reopened; their
+    figures are stored by reporting in the same transaction) and, for the plan's last year,
+    the plan becomes *validato*.
+
+    The gate: the year has monitoring periods, all closed, and every report of every period of
+    the year is validated by the NdV or explicitly excluded with a reason. The last year is
+    validated only on a *chiuso* plan (every period closed, the controllo closed the plan):
+    so a plan is *validato* exactly when the NdV has validated its last year. Validating an
+    already validated year again (to correct the statement's text) changes no figure.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    if permissions.role_in(acting_user, plan.ente_id) != permissions.Role.NDV:
+        raise PermissionDenied
+    periods = list(
+        MonitoringPeriod.objects.select_for_update()
+        .filter(ente_id=plan.ente_id, plan=plan, reference_date__year=year)
+        .order_by("reference_date")
+    )
+    if not periods:
+        raise WorkflowError(
+            _("Il piano non ha periodi di monitoraggio nel %(year)s: non c'è nulla da validare.")
+            % {"year": year}
+        )
+    if all(p.is_frozen for p in periods):
+        return periods
+    still_open = [p.name for p in periods if p.is_open]
+    if still_open:
+        raise WorkflowError(
+            _("Il %(year)s ha periodi ancora aperti (%(names)s): si valida a periodi chiusi.")
+            % {"year": year, "names": ", ".join(still_open)}
+        )
+    reports = Progress.objects.filter(ente_id=plan.ente_id, period__in=periods)
+    pending = reports.filter(excluded_at__isnull=True).exclude(status=Status.VALIDATO).count()
+    if pending:
+        raise WorkflowError(
+            _(
+                "%(n)s risultati del %(year)s su %(total)s non sono né validati né esclusi con "
+                "un motivo: validali o escludili prima di validare la Relazione."
+            )
+            % {"n": pending, "year": year, "total": reports.count()}
+        )
+    if year == plan.last_year and plan.status != Plan.Status.CHIUSO:
+        raise WorkflowError(
+            _(
+                "Il %(year)s è l'ultimo anno del piano: il controllo di gestione deve prima "
+                "chiudere il piano."
+            )
+            % {"year": year}
+        )
+    now = timezone.now()
+    for period in periods:
+        period.frozen_at = now
+        period.save(update_fields=["frozen_at"])
+    if year == plan.last_year:
+        plan.status = Plan.Status.VALIDATO
+        _plan_record(
+            plan,
+            acting_user=acting_user,
+            reason=_("Validato: il NdV ha validato l'ultimo anno (%(year)s)") % {"year": year},
+        )
+    return periods
 
 
 @transaction.atomic
@@ -494,13 +698,24 @@ def plan_scoring_rules_update(
     weight_categories: dict,
     scoring_rules: dict,
 ) -> tuple[Plan, int]:
-    """Change the plan's scoring rules (SMVP); scores follow at once, as they are computed when
-    read. A new category mapping re-weighs the objectives weighed by category. The change is
-    kept in the plan's history; returns the plan and how many objectives were re-weighed."""
+    """Change the plan's scoring rules (SMVP); the figures of open periods follow at once (a
+    closed period keeps the rules recorded when it closed). A new category mapping re-weighs
+    the objectives weighed by category (a draft plan's only). The change is kept in the plan's
+    history; returns the plan and how many objectives were re-weighed."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if not permissions.can_edit_scoring_rules(acting_user, plan.ente_id):
         raise PermissionDenied
     categories_changed = plan.weight_categories != weight_categories
+    if plan.status == Plan.Status.VALIDATO:
+        raise WorkflowError(_("Il piano è validato: le sue regole di punteggio non cambiano più."))
+    if categories_changed and not plan.is_content_editable:
+        raise WorkflowError(
+            _(
+                "Il piano è %(status)s: i punti delle categorie di peso cambiano i pesi degli "
+                "obiettivi, che si modificano solo con una variazione del piano."
+            )
+            % {"status": plan.get_status_display().lower()}
+        )
     plan.achievement_cap = achievement_cap
     plan.weight_categories = weight_categories
     plan.scoring_rules = scoring_rules

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from objectives.models import Plan
-from organisation.models import Ente
+from objectives.models import MonitoringPeriod, Plan, Progress
+from organisation.models import Ente, Person
 
 
 def export_path(instance: "ExportJob", filename: str) -> str:
@@ -169,3 +169,70 @@ class ValidationStatement(models.Model):
     @property
     def signatory_list(self) -> list[str]:
         return [line.strip() for line in self.signatories.splitlines() if line.strip()]
+
+
+class FrozenResult(models.Model):
+    """A report's figures as they stood when the NdV validated its year: stored once, then read
+    instead of computed (reporting.scoring coalesces them over the computed ones)."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
+    period = models.ForeignKey(
+        MonitoringPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("periodo")
+    )
+    progress = models.OneToOneField(
+        Progress, on_delete=models.CASCADE, related_name="frozen", verbose_name=_("avanzamento")
+    )
+    achievement = models.FloatField(_("raggiungimento %"), null=True, blank=True)
+    # NULL, not "": the SQL coalesces it over the computed source.
+    source = models.CharField(_("fonte"), max_length=20, null=True, blank=True)  # noqa: DJ001
+    capped = models.FloatField(_("raggiungimento con tetto %"), null=True, blank=True)
+    score = models.FloatField(_("punteggio %"), null=True, blank=True)
+    band_label = models.CharField(_("fascia"), max_length=200, blank=True)
+    frozen_at = models.DateTimeField(_("registrato il"))
+
+    class Meta:
+        verbose_name = _("risultato definitivo")
+        verbose_name_plural = _("risultati definitivi")
+        indexes = [models.Index(fields=["ente", "period"], name="frozenresult_ente_period")]
+
+    def __str__(self) -> str:
+        return f"{self.progress_id} · {self.score}"
+
+
+class FrozenScore(models.Model):
+    """A weight group's score and pay band (or, without a person, the ente's score) in a period
+    of a year the NdV validated, as stored at the validation."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, verbose_name=_("ente"))
+    period = models.ForeignKey(
+        MonitoringPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("periodo")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsabile"),
+    )
+    section = models.CharField(_("sezione"), max_length=20, blank=True)
+    score = models.DecimalField(
+        _("punteggio %"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    pay_band = models.CharField(_("fascia della retribuzione di risultato"), max_length=200)
+    frozen_at = models.DateTimeField(_("registrato il"))
+
+    class Meta:
+        verbose_name = _("punteggio definitivo")
+        verbose_name_plural = _("punteggi definitivi")
+        indexes = [models.Index(fields=["ente", "period"], name="frozenscore_ente_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ente", "period", "person", "section"],
+                name="frozenscore_unique_per_group",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id or 'ente'} · {self.section} · {self.score}"

@@ -10,6 +10,9 @@ computed %; justifications, NdV notes and reasons; evidence files; users and e-m
 The names of dirigenti and EQ stay: they are published in the PIAO itself.
 """
 
+from decimal import Decimal
+
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -67,6 +70,7 @@ def validated_results(plan: Plan) -> list[dict]:
         return []
     reports = (
         Progress.objects.filter(ente=plan.ente_id, objective__plan=plan, status="validato")
+        .annotate(frozen_achievement=F("frozen__achievement"))
         .select_related("objective", "responsible", "period")
         .order_by("period__reference_date", "objective__order", "objective_id", "responsible")
     )
@@ -76,7 +80,12 @@ def validated_results(plan: Plan) -> list[dict]:
             "title": p.objective.title or p.objective.description[:200],
             "responsible": p.responsible.full_name,
             "period": p.period.name,
-            "validated": p.validated_achievement,
+            # A year the NdV validated: the figure stored then (reporting.freeze).
+            "validated": (
+                Decimal(f"{p.frozen_achievement:.2f}")
+                if p.frozen_achievement is not None
+                else p.validated_achievement
+            ),
         }
         for p in reports
     ]

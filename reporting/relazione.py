@@ -13,10 +13,18 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from objectives.models import Indicator, Measurement, MonitoringPeriod, Objective, Plan, Target
+from objectives.models import (
+    Indicator,
+    Measurement,
+    MonitoringPeriod,
+    Objective,
+    Plan,
+    Progress,
+    Target,
+)
 from objectives.plan_table import target_text
 from piao.formatting import format_number
-from reporting.models import ValidationStatement
+from reporting.models import FrozenScore, ValidationStatement
 from reporting.scoring import (
     GroupScore,
     PlanScores,
@@ -67,6 +75,7 @@ class Relazione:
     sections: list[ResponsibleSection]
     dipartimenti: list[GroupScore]
     statement: ValidationStatement | None
+    excluded: list = field(default_factory=list)  # reports the NdV excluded, with the reason
 
 
 def relazione_period(plan: Plan, year: int) -> MonitoringPeriod | None:
@@ -166,7 +175,15 @@ def build_relazione(plan: Plan, year: int) -> Relazione:
             )
         )
     statement = ValidationStatement.objects.filter(ente=plan.ente_id, plan=plan, year=year).first()
+    if statement is not None and period.is_frozen:
+        _stored_scores(period, sections, scores)  # one query
+    excluded = list(
+        Progress.objects.filter(ente=plan.ente_id, period=period, excluded_at__isnull=False)
+        .select_related("objective", "responsible", "period")
+        .order_by("objective__order", "objective_id", "responsible__full_name")
+    )
     return Relazione(
+        excluded=excluded,
         plan=plan,
         year=year,
         period=period,
@@ -175,6 +192,22 @@ def build_relazione(plan: Plan, year: int) -> Relazione:
         dipartimenti=scores.dipartimenti,
         statement=statement,
     )
+
+
+def _stored_scores(period: MonitoringPeriod, sections: list, scores: PlanScores) -> None:
+    """A validated year shows each group's score and pay band as stored at the validation."""
+    stored = {
+        (row.person_id, row.section): row
+        for row in FrozenScore.objects.filter(ente=period.ente_id, period=period)
+    }
+    for section, responsible in zip(sections, scores.responsibles, strict=True):
+        row = stored.get((responsible.person_id, responsible.section))
+        if row is not None:
+            section.score.value = row.score
+            section.pay_band = row.pay_band
+    ente = stored.get((None, ""))
+    if ente is not None:
+        scores.ente.value = ente.score
 
 
 def relazione_pdf(plan: Plan, year: int, *, progress=None):

@@ -1,8 +1,11 @@
 """Scores of a plan in a monitoring period: objectives, responsibles, units, programmes, the ente.
 
 The one place where piao turns achievements into scores. It reads objectives and organisation
-and writes nothing. Every figure is computed at read time from the plan's current scoring rules
-(objectives/scoring_rules.py), so a change of the rules shows at once everywhere.
+and writes nothing. Every figure is computed at read time with its period's rules
+(`Rules.for_period`): an open period's are the plan's in force (objectives/scoring_rules.py), so
+a change of the rules shows at once there; a closed period's are those recorded when it closed,
+so a later change leaves its figures as they were. A year the NdV has validated is frozen: its
+reports' figures are read from `reporting.models.FrozenResult`, stored at the validation.
 
 Rules, in the order they apply to one progress report (one objective, one responsible, one
 period):
@@ -34,8 +37,10 @@ period):
 Public API (stable: extend, don't rename):
 
 - `Source`: the three sources of an achievement, with Italian labels.
-- `Rules.for_plan(plan) -> Rules`: the plan's rules; `rules.apply(achievement) -> (score, Band)`,
-  `rules.pay_band_for(score) -> PayBand | None`.
+- `Rules.for_plan(plan) -> Rules`: the plan's rules in force; `Rules.for_period(period, plan=None)`
+  the rules a period's figures are computed with (recorded at its close, else the plan's);
+  `rules.apply(achievement) -> (score, Band)`, `rules.pay_band_for(score) -> PayBand | None`.
+  `PeriodRules.for_periods(plan, periods)`: each period's rules, for aggregates over periods.
 - `achievement_of(progress) -> Achievement`: value and source of one Progress, in Python.
 - `Scope(dipartimento_id=, missione_id=, programma_id=, section=, responsible_id=)`: which reports
   count (None = all); a `Scope` also names one figure to explain (see `explain`).
@@ -80,7 +85,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
@@ -182,7 +187,25 @@ class Rules:
 
     @classmethod
     def for_plan(cls, plan: Plan) -> "Rules":
-        raw = with_defaults(plan.scoring_rules)
+        """The plan's rules in force now (they score its open periods)."""
+        return cls._parse(plan.scoring_rules, plan.achievement_cap, plan.weight_categories)
+
+    @classmethod
+    def for_period(cls, period: MonitoringPeriod, plan: Plan | None = None) -> "Rules":
+        """The rules a period's figures are computed with: those recorded when it closed
+        (objectives.services.period_close), else, while it is open, the plan's in force."""
+        recorded = period.rules
+        if recorded:
+            return cls._parse(
+                recorded.get("scoring_rules"),
+                Decimal(str(recorded.get("achievement_cap", HUNDRED))),
+                recorded.get("weight_categories"),
+            )
+        return cls.for_plan(plan if plan is not None else period.plan)
+
+    @classmethod
+    def _parse(cls, scoring_rules, cap, weight_categories) -> "Rules":
+        raw = with_defaults(scoring_rules)
         mins = [Decimal(str(b["min"])) for b in raw["bands"]]
         bands = tuple(
             Band(
@@ -199,14 +222,14 @@ class Rules:
             for b in raw["pay_bands"]
         )
         return cls(
-            cap=Decimal(plan.achievement_cap),
+            cap=Decimal(cap),
             bands=bands,
             at_risk_below=Decimal(str(raw["at_risk_below"])),
             prerequisites=raw["prerequisites"],
             prerequisite_met_at=Decimal(str(raw["prerequisite_met_at"])),
             unreported=raw["unreported"],
             pay_bands=pay,
-            weight_categories=dict(plan.weight_categories or {}),
+            weight_categories=dict(weight_categories or {}),
         )
 
     @property
@@ -255,18 +278,89 @@ class Rules:
             return default
         return Case(*whens, default=default, output_field=FloatField())
 
+    def met_at_sql(self):
+        return Value(float(self.prerequisite_met_at))
+
+    def at_risk_sql(self):
+        return Value(float(self.at_risk_below))
+
+    def gate_q(self) -> Q | None:
+        """Which reports a pre-requisite gates (None: none, the rules do not gate)."""
+        return Q() if self.prerequisites == "gate" else None
+
+
+class PeriodRules:
+    """Each period's own rules (`Rules.for_period`), for an aggregate over several periods:
+    its SQL picks, for each report, the rules of the report's period."""
+
+    def __init__(self, by_period: dict[int, Rules], default: Rules):
+        self.by_period = by_period
+        self.default = default
+
+    @classmethod
+    def for_periods(cls, plan: Plan, periods: Sequence[MonitoringPeriod]) -> "PeriodRules":
+        default = Rules.for_plan(plan)
+        return cls({p.pk: Rules.for_period(p, plan) for p in periods}, default)
+
+    def of(self, period_id: int) -> Rules:
+        return self.by_period.get(period_id, self.default)
+
+    def _case(self, make, output_field=None):
+        groups: list[tuple[Rules, list[int]]] = []
+        for period_id, rules in self.by_period.items():
+            if rules == self.default:
+                continue
+            for known, ids in groups:
+                if known == rules:
+                    ids.append(period_id)
+                    break
+            else:
+                groups.append((rules, [period_id]))
+        if not groups:
+            return make(self.default)
+        whens = [When(period_id__in=ids, then=make(rules)) for rules, ids in groups]
+        return Case(*whens, default=make(self.default), output_field=FloatField())
+
+    def capped_sql(self, achievement):
+        return self._case(lambda rules: rules.capped_sql(achievement))
+
+    def score_sql(self, achievement):
+        return self._case(lambda rules: rules.score_sql(achievement))
+
+    def met_at_sql(self):
+        return self._case(lambda rules: rules.met_at_sql())
+
+    def at_risk_sql(self):
+        return self._case(lambda rules: rules.at_risk_sql())
+
+    def gate_q(self) -> Q | None:
+        rules = [self.of(period_id) for period_id in self.by_period] or [self.default]
+        if all(r.prerequisites == "gate" for r in rules):
+            return Q()
+        gating = [pid for pid in self.by_period if self.of(pid).prerequisites == "gate"]
+        return Q(period_id__in=gating) if gating else None
+
 
 # -- one objective --------------------------------------------------------------------------
 
 
 # The rules of one report (which figure counts, what a pre-requisite is, which dipartimento it
 # counts in) and their SQL twins live in objectives.rules; the names stay importable from here.
+def _figures_sql(rules):
+    """Each report's achievement, source, capped achievement and score in SQL: those stored
+    when the NdV validated the report's year (reporting.models.FrozenResult), else computed
+    with the rules."""
+    achievement, source = achievement_sql()
+    return (
+        Coalesce(F("frozen__achievement"), achievement, output_field=FloatField()),
+        Coalesce(F("frozen__source"), source),
+        Coalesce(F("frozen__capped"), rules.capped_sql(achievement), output_field=FloatField()),
+        Coalesce(F("frozen__score"), rules.score_sql(achievement), output_field=FloatField()),
+    )
+
+
 PREREQUISITE = prerequisite_q("objective__")
 WEIGHTED = Q(objective__weight__isnull=False)
-
-
-def _achievement_sql():
-    return achievement_sql()
 
 
 # -- scope ----------------------------------------------------------------------------------
@@ -309,7 +403,10 @@ class Scope:
 
 
 def _base(plan: Plan, periods: Q, scope: Scope | None) -> QuerySet[Progress]:
-    queryset = Progress.objects.filter(periods, ente_id=plan.ente_id, objective__plan=plan)
+    """The reports that count: a report the NdV excluded from the evaluation never does."""
+    queryset = Progress.objects.filter(
+        periods, ente_id=plan.ente_id, objective__plan=plan, excluded_at__isnull=True
+    )
     return queryset.filter(scope.q(plan.ente_id)) if scope else queryset
 
 
@@ -317,8 +414,8 @@ def scored_progress(
     plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
 ) -> QuerySet[Progress]:
     """The period's reports with achievement, source, capped and score annotated in SQL."""
-    rules = Rules.for_plan(plan)
-    achievement, source = _achievement_sql()
+    rules = Rules.for_period(period, plan)
+    achievement, source, capped, score = _figures_sql(rules)
     labels = [
         When(achievement_source=key, then=Value(label))
         for key, label in Source.LABELS.items()
@@ -336,8 +433,9 @@ def scored_progress(
             achievement_source=source,
             source_label=Case(*labels, default=Value(Source.LABELS[None])),
             status_label=Case(*statuses, default=F("status")),
-            capped=rules.capped_sql(achievement),
-            score=rules.score_sql(achievement),
+            capped=capped,
+            score=score,
+            frozen_score=F("frozen__score"),
         )
         .select_related("objective", "responsible", "period")
     )
@@ -463,13 +561,11 @@ class _Row:
 
 
 def _sums(rules: Rules) -> dict:
-    achievement, _source = _achievement_sql()
-    score = rules.score_sql(achievement)
-    capped = rules.capped_sql(achievement)
+    _achievement, _source, capped, score = _figures_sql(rules)
     weight = Cast("objective__weight", FloatField())
     measured = measured_q()
-    met_at = Value(float(rules.prerequisite_met_at))
-    risk = Value(float(rules.at_risk_below))
+    met_at = rules.met_at_sql()
+    risk = rules.at_risk_sql()
     floats = {"output_field": FloatField()}
     return {
         "reports": Count("id"),
@@ -610,13 +706,15 @@ def _gated_groups(plan: Plan, periods: Q, rules: Rules) -> set[tuple[GroupKey, i
     Looked up over the whole group, whatever the scope: a pre-requisite in another dipartimento
     still gates the responsible's score (one query).
     """
-    if rules.prerequisites != "gate":
+    gating = rules.gate_q()
+    if gating is None:
         return set()
-    achievement, _source = _achievement_sql()
+    _achievement, _source, capped, _score = _figures_sql(rules)
     unmet = (
-        Progress.objects.filter(periods, PREREQUISITE, ente_id=plan.ente_id, objective__plan=plan)
-        .annotate(capped=rules.capped_sql(achievement))
-        .filter(LessThan(F("capped"), Value(float(rules.prerequisite_met_at))))
+        _base(plan, periods, None)
+        .filter(PREREQUISITE, gating)
+        .annotate(capped=capped)
+        .filter(LessThan(F("capped"), rules.met_at_sql()))
         .values_list("responsible_id", "objective__section", "period_id")
         .order_by()
         .distinct()
@@ -649,7 +747,7 @@ def plan_scores(
 ) -> PlanScores:
     """Every figure of a dashboard: the ente, each responsible's groups, dipartimenti,
     programmes and missions, in eight queries whatever the plan's size."""
-    rules = Rules.for_plan(plan)
+    rules = Rules.for_period(period, plan)
     totals, balanced, names = _group_totals(plan)  # two queries
     rows = _aggregate(plan, Q(period=period), scope, rules)  # two queries
     units = (
@@ -667,14 +765,16 @@ def plan_scores_with_trend(
     with_dipartimenti: bool = True,
 ) -> tuple[PlanScores, list["PeriodScore"]]:
     """`plan_scores` of the period and `trend` of the plan from one aggregate over all periods
-    (nine queries whatever the plan's size)."""
-    rules = Rules.for_plan(plan)
+    (nine queries whatever the plan's size); each period with its own rules."""
+    periods = _periods(plan)
+    each = PeriodRules.for_periods(plan, periods)
+    rules = Rules.for_period(period, plan)
     totals, balanced, names = _group_totals(plan)
-    rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
+    rows = _aggregate(plan, Q(period__plan=plan), scope, each)
     units = (
         _aggregate_dipartimenti(plan, Q(period=period), scope, rules) if with_dipartimenti else []
     )
-    gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    gated = _gated_groups(plan, Q(period__plan=plan), each)
     scores = _plan_scores(
         plan,
         period,
@@ -686,7 +786,7 @@ def plan_scores_with_trend(
         units,
         names,
     )
-    return scores, _trend(plan, rules, totals, gated, rows)
+    return scores, _trend(periods, each, totals, gated, rows)
 
 
 def responsible_scores(
@@ -695,11 +795,13 @@ def responsible_scores(
     """A responsible's own figures (`plan_scores` scoped to them, without dipartimenti, and
     their `trend`) and the ente's score in the period, all from one aggregate over every period
     of the plan (six queries whatever the plan's size): the aggregate's rows are per
-    responsible, so the responsible's are picked from it."""
-    rules = Rules.for_plan(plan)
+    responsible, so the responsible's are picked from it. Each period with its own rules."""
+    periods = _periods(plan)
+    each = PeriodRules.for_periods(plan, periods)
+    rules = Rules.for_period(period, plan)
     totals, balanced, names = _group_totals(plan)
-    rows = _aggregate(plan, Q(period__plan=plan), None, rules)
-    gated = _gated_groups(plan, Q(period__plan=plan), rules)
+    rows = _aggregate(plan, Q(period__plan=plan), None, each)
+    gated = _gated_groups(plan, Q(period__plan=plan), each)
     period_gated = _gated_for_period(gated, period.pk)
     ente = _Accumulator(rules, totals, period_gated)
     for row in rows:
@@ -717,7 +819,7 @@ def responsible_scores(
         [],
         names,
     )
-    return own, ente.finish("ente"), _trend(plan, rules, totals, gated, mine)
+    return own, ente.finish("ente"), _trend(periods, each, totals, gated, mine)
 
 
 def _plan_scores(
@@ -869,7 +971,7 @@ def explain(
 
     `.parts` is a list; with `lazy=True` a `Parts` sequence read a slice at a time (for pages).
     """
-    rules = Rules.for_plan(plan)
+    rules = Rules.for_period(period, plan)
     totals, _balanced, _names = _group_totals(plan)
     rows = _aggregate(plan, Q(period=period), scope, rules)
     gated = _gated_for_period(_gated_groups(plan, Q(period=period), rules), period.pk)
@@ -885,9 +987,16 @@ def explain(
         total = totals.get(group) or ZERO
         weight = progress.objective.weight
         share = weight * HUNDRED / total if weight is not None and total else None
-        achievement = achievement_of(progress)
-        value = achievement.value
-        scored, band = rules.apply(value) if value is not None else (None, None)
+        if getattr(progress, "frozen_score", None) is not None:
+            # The year is validated: the figures stored then, not recomputed.
+            achievement = Achievement(_dec(progress.achievement), progress.achievement_source)
+            value = achievement.value
+            scored = _dec(progress.score)
+            band = rules.band_for(_dec(progress.capped))
+        else:
+            achievement = achievement_of(progress)
+            value = achievement.value
+            scored, band = rules.apply(value) if value is not None else (None, None)
         is_prereq = progress.objective.is_prerequisite
         counted = share is not None and (value is not None or rules.unreported == "zero")
         contribution = ZERO
@@ -925,19 +1034,25 @@ class PeriodScore:
 
 
 def trend(plan: Plan, scope: Scope | None = None) -> list[PeriodScore]:
-    """The score in every period of the plan, oldest first (six queries)."""
-    rules = Rules.for_plan(plan)
+    """The score in every period of the plan, oldest first, each with the period's own rules
+    (six queries)."""
+    periods = _periods(plan)
+    each = PeriodRules.for_periods(plan, periods)
     totals, _balanced, _names = _group_totals(plan)
-    rows = _aggregate(plan, Q(period__plan=plan), scope, rules)
-    gated = _gated_groups(plan, Q(period__plan=plan), rules)
-    return _trend(plan, rules, totals, gated, rows)
+    rows = _aggregate(plan, Q(period__plan=plan), scope, each)
+    gated = _gated_groups(plan, Q(period__plan=plan), each)
+    return _trend(periods, each, totals, gated, rows)
 
 
-def _trend(plan, rules, totals, gated, rows) -> list[PeriodScore]:
-    periods = list(MonitoringPeriod.objects.filter(plan=plan).order_by("reference_date"))
+def _periods(plan: Plan) -> list[MonitoringPeriod]:
+    """The plan's periods, oldest first (one query)."""
+    return list(MonitoringPeriod.objects.filter(plan=plan).order_by("reference_date"))
+
+
+def _trend(periods, each: PeriodRules, totals, gated, rows) -> list[PeriodScore]:
     result = []
     for period in periods:
-        acc = _Accumulator(rules, totals, _gated_for_period(gated, period.pk))
+        acc = _Accumulator(each.of(period.pk), totals, _gated_for_period(gated, period.pk))
         mine = [row for row in rows if row.period_id == period.pk]
         for row in mine:
             acc.add("all", row)
@@ -963,7 +1078,7 @@ def at_risk_progress(
     plan: Plan, period: MonitoringPeriod, scope: Scope | None = None
 ) -> QuerySet[Progress]:
     """Reports whose achievement (capped) is under the plan's at-risk threshold."""
-    rules = Rules.for_plan(plan)
+    rules = Rules.for_period(period, plan)
     return scored_progress(plan, period, scope).filter(
         LessThan(F("capped"), Value(float(rules.at_risk_below)))
     )

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from objectives import selectors
 from objectives.filters import ProgressFilter
+from objectives.services import WorkflowError
 from objectives.views.lists import list_source
 from organisation.access import user_entes
 from reporting import jobs, tabular
@@ -230,5 +231,12 @@ def relazione_validate(request: HttpRequest, pk: int, year: int) -> HttpResponse
     if not form.is_valid():
         context = _relazione_context(request, plan, year, form=form)
         return render(request, "reporting/relazione_detail.html", context, status=400)
-    validation_statement_save(plan=plan, year=year, acting_user=request.user, **form.cleaned_data)
+    try:
+        validation_statement_save(
+            plan=plan, year=year, acting_user=request.user, **form.cleaned_data
+        )
+    except WorkflowError as exc:
+        context = _relazione_context(request, plan, year, form=form)
+        context["validation_error"] = str(exc)
+        return render(request, "reporting/relazione_detail.html", context, status=400)
     return redirect("reporting:relazione_detail", pk=plan.pk, year=year)

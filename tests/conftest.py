@@ -74,7 +74,7 @@ def cycle(db):
     from tests.factories import make_indicator, make_objective
 
     ente = make_ente("ciclo", "Comune di Ciclo")
-    plan = make_plan(ente, title="PIAO 2024-2026")
+    plan = make_plan(ente, title="PIAO 2024-2026", status="in_monitoraggio")  # its period is open
 
     def person_user(name: str, username: str, role: str):
         user = make_user(username, ente=ente, role=role, email=f"{username}@example.org")

@@ -14,6 +14,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from objectives.models import Indicator, Objective, Plan, Target
+from objectives.plan_import.errors import PlanImportError
 from organisation.models import Assignment, Ente, OrgUnit, Person
 
 OBJECTIVE_FIELDS = [
@@ -443,6 +444,28 @@ class _PlanWriter:
         Assignment.objects.bulk_create(new, batch_size=500)
 
 
+def locked_plan_refusal(plan: Plan | None) -> str | None:
+    """Why an import may not rewrite this plan (None: a draft, or no plan yet)."""
+    if plan is None or plan.is_content_editable:
+        return None
+    if plan.status == Plan.Status.VALIDATO:
+        return (
+            f"Il piano «{plan.title}» è validato dal NdV: non si modifica più, "
+            "nemmeno importando un file."
+        )
+    return (
+        f"Il piano «{plan.title}» è {plan.get_status_display().lower()}: un piano approvato "
+        "cambia solo con una variazione, non importando un file."
+    )
+
+
+def refuse_locked_plan(plan: Plan) -> None:
+    """An import rewrites only a draft plan: an approved one changes through a variazione."""
+    message = locked_plan_refusal(plan)
+    if message:
+        raise PlanImportError([message])
+
+
 def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
     """Write a document that `read_plan_document` accepted; call inside a transaction."""
     ente, _created = Ente.objects.get_or_create(
@@ -455,9 +478,12 @@ def write_plan_document(document: dict, *, acting_user=None) -> ImportSummary:
     plan_data = document["plan"]
     plan = Plan.objects.filter(ente=ente, title=plan_data["title"]).first()
     plan_created = plan is None
-    if plan is None:
-        plan = Plan(ente=ente, title=plan_data["title"])
-    fields = ("first_year", "last_year", "status", "weight_mode", "weight_categories")
+    if plan is not None:
+        refuse_locked_plan(plan)
+    else:
+        # A plan is born a draft: its status changes only through the lifecycle services.
+        plan = Plan(ente=ente, title=plan_data["title"], status=Plan.Status.BOZZA)
+    fields = ("first_year", "last_year", "weight_mode", "weight_categories")
     # An unchanged plan is not saved: saving would add a record to its history.
     if plan_created or any(getattr(plan, key) != plan_data[key] for key in fields):
         for key in fields:

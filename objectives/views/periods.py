@@ -46,18 +46,22 @@ def _period_action(request: HttpRequest, pk: int, *, open_it: bool) -> HttpRespo
     period = get_object_or_404(
         MonitoringPeriod.objects.filter(ente__in=user_entes(request.user)), pk=pk
     )
-    if open_it:
-        created = services.period_open(period_id=period.pk, acting_user=request.user)
-        messages.success(
-            request,
-            _("Periodo %(name)s aperto: %(n)s nuovi avanzamenti da compilare.")
-            % {"name": period.name, "n": created},
-        )
-    else:
-        services.period_close(period_id=period.pk, acting_user=request.user)
-        messages.success(
-            request, _("Periodo %(name)s chiuso: non accetta più invii.") % {"name": period.name}
-        )
+    try:
+        if open_it:
+            created = services.period_open(period_id=period.pk, acting_user=request.user)
+            messages.success(
+                request,
+                _("Periodo %(name)s aperto: %(n)s nuovi avanzamenti da compilare.")
+                % {"name": period.name, "n": created},
+            )
+        else:
+            services.period_close(period_id=period.pk, acting_user=request.user)
+            messages.success(
+                request,
+                _("Periodo %(name)s chiuso: non accetta più invii.") % {"name": period.name},
+            )
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
     return redirect("objectives:period_list")
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from objectives.forms import PlanImportForm, year_range
-from objectives.models import ImportRecord
+from objectives.models import ImportRecord, Plan
 from objectives.plan_import import PlanImportError
 from objectives.plan_import.columns import role_choices
 from objectives.plan_import.preview import column_rows, mapping_from, preview_rows
@@ -31,6 +31,7 @@ from objectives.plan_import.uploads import (
     load_upload,
     receive_upload,
 )
+from objectives.plan_import.writer import locked_plan_refusal
 from objectives.selectors import get_plan_for_import, importable_plans
 from objectives.tables import ImportPreviewTable
 from organisation.access import admin_entes
@@ -108,8 +109,11 @@ def _render_preview(request, upload, preview, mapping, *, status=None) -> HttpRe
     # A page of rows at a time (the mapping stays in the query string); every error and warning
     # is listed above the table whatever the page.
     RequestConfig(request, paginate={"per_page": PREVIEW_ROWS_PER_PAGE}).configure(table)
+    existing = Plan.objects.filter(ente=upload.ente, title=upload.title).first()
+    refusal = locked_plan_refusal(existing)
     context = {
         "upload": upload,
+        "refusal": refusal,
         "preview": preview,
         "table": table,
         "columns": column_rows(preview, years),
@@ -118,7 +122,7 @@ def _render_preview(request, upload, preview, mapping, *, status=None) -> HttpRe
         "confirm_url": reverse("objectives:plan_import_confirm", args=[upload.token]),
     }
     if status is None:
-        status = 400 if preview.errors else 200
+        status = 400 if preview.errors or refusal else 200
     return render(request, "objectives/plan_import_preview.html", context, status=status)
 
 

@@ -15,6 +15,7 @@ from objectives import permissions, selectors, services
 from objectives.evaluation import evaluate, indicators_with_targets, saved_measurements
 from objectives.forms import (
     EvidenceForm,
+    ExcludeForm,
     ProgressForm,
     ReopenForm,
     ReturnForm,
@@ -29,6 +30,7 @@ CHECKS = {
     "return": permissions.can_return,
     "validate": permissions.can_validate,
     "reopen": permissions.can_reopen,
+    "exclude": permissions.can_exclude,
     "acknowledge": permissions.can_acknowledge,
 }
 
@@ -68,6 +70,7 @@ def _page(
             | {"validated": progress.declared_achievement, "ndv_notes": progress.ndv_notes}
         ),
         "reopen_form": bound_forms.get("reopen_form") or ReopenForm(initial=version),
+        "exclude_form": bound_forms.get("exclude_form") or ExcludeForm(initial=version),
         "version_form": VersionForm(initial=version),
         "evidence": progress.evidence.select_related("uploaded_by"),
         "events": progress.events.select_related("actor").order_by("-at", "-pk"),
@@ -233,6 +236,21 @@ def progress_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def progress_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        ExcludeForm,
+        "exclude_form",
+        lambda d: services.progress_exclude(
+            progress_id=pk, version=d["version"], acting_user=request.user, reason=d["reason"]
+        ),
+        _("Risultato escluso dalla valutazione, con il motivo indicato."),
+    )
+
+
+@login_required
+@require_POST
 def progress_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
@@ -306,6 +324,7 @@ urlpatterns = [
     path("avanzamenti/<int:pk>/restituisci/", progress_return, name="progress_return"),
     path("avanzamenti/<int:pk>/valida/", progress_validate, name="progress_validate"),
     path("avanzamenti/<int:pk>/riapri/", progress_reopen, name="progress_reopen"),
+    path("avanzamenti/<int:pk>/escludi/", progress_exclude, name="progress_exclude"),
     path("avanzamenti/<int:pk>/presa-visione/", progress_acknowledge, name="progress_acknowledge"),
     path("avanzamenti/<int:pk>/evidenze/", evidence_upload, name="evidence_upload"),
     path("evidenze/<int:pk>/", evidence_download, name="evidence_download"),

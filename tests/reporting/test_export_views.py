@@ -128,8 +128,9 @@ def grow(esporta, n: int, start: int = 0) -> None:
 
 
 PAGES = [
-    # (url, pinned queries); the plan page shows one page of 50 rows
-    ("page", 20),
+    # (url, pinned queries); the plan page shows one page of 50 rows, and asks the user's role
+    # once for the plan's lifecycle buttons
+    ("page", 21),
     ("csv", 13),
     ("json", 14),
     ("xlsx", 13),  # read in chunks of 500 objectives: 5 more queries per further chunk

@@ -126,6 +126,7 @@ def test_a_new_category_mapping_reweighs_objectives_weighed_by_category(cycle):
     plan = cycle.plan
     plan.weight_mode = Plan.WeightMode.POINTS
     plan.weight_categories = {"1": 1, "2": 2}
+    plan.status = Plan.Status.BOZZA  # only a draft's objectives are re-weighed
     plan.save()
     Objective.objects.filter(pk=cycle.objective.pk).update(
         weight=2, weight_text="2 - rilevante strategico"

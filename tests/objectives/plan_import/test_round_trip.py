@@ -67,6 +67,7 @@ def test_xlsx_export_has_numbers_dates_and_safe_text():
 
 def test_reimport_of_the_export_updates_by_code_without_duplicates(tmp_path):
     plan = Plan.objects.get(ente__slug="montepulciano")
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.BOZZA)  # a draft: importable
     path = tmp_path / "piano.xlsx"
     path.write_bytes(plan_to_xlsx(plan))
     history = Objective.history.count()

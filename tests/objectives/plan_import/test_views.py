@@ -179,8 +179,9 @@ def test_preview_queries_do_not_grow_with_the_rows(
 ):
     address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(size))))
     # session and user; the user's entes (two); the preview's ente, plan and people; the DUP
-    # list (matching, then the document check); the session saved (three); the navigation
-    with django_assert_num_queries(13):
+    # list (matching, then the document check); the session saved (three); the navigation;
+    # the plan of that title, whose status says whether it may be rewritten
+    with django_assert_num_queries(14):
         response = controllo_client.get(address)
     assert response.status_code == 200
     assert response.content.decode().count('data-status="ok"') == min(size, 100)  # a page
