@@ -77,7 +77,7 @@ def too_many_rows() -> bytes:
 HOSTILE = {
     "not-a-spreadsheet": (binary_file, "immagine.csv", "non è un foglio di calcolo"),
     "pdf": (lambda: b"%PDF-1.7\n" + b"x" * 100, "piano.pdf", "Il file è un PDF"),
-    "old-xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "piano.xls", "XLS"),
+    "damaged-xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "piano.xls", "XLS"),
     "corrupted-xlsx": (corrupted_xlsx, "piano.xlsx", "danneggiato"),
     "truncated-xlsx": (truncated_xlsx, "piano.xlsx", "danneggiato o incompleto"),
     "zip-bomb": (zip_bomb, "bomba.xlsx", "zip bomb"),
