@@ -214,8 +214,10 @@ def _cell_text(value, percent: bool = False) -> str:
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, int | float):
-        if isinstance(value, float) and (not math.isfinite(value) or abs(value) >= 1e21):
-            return str(value)  # "1e+300", "inf": kept as written, refused as a number later
+        if isinstance(value, float) and (
+            not math.isfinite(value) or abs(value) >= 1e21 or 0 < abs(value) < 1e-9
+        ):
+            return str(value)  # "1e+300", "1e-300", "inf": as written, refused as numbers later
         if not percent and value == int(value) and abs(value) < 1e15:
             return str(int(value))  # the common case, without Decimal
         number = Decimal(str(value))

@@ -164,3 +164,46 @@ def test_a_required_column_missing_is_an_error(world):
         csv_bytes(rows), "p.csv", ente_slug="alfa", plan_title="x", first_year=2024, last_year=2024
     )
     assert "Manca la colonna obbligatoria «Obiettivo (descrizione)»" in str(preview.errors[0])
+
+
+NUMBER_HEADER = ["N°", "Obiettivo", "Peso", "Baseline: valore", "Target 2024"]
+
+
+def _numbers_xlsx(raw: str) -> bytes:
+    """A sheet whose weight, baseline and target cells hold the number `raw` as stored."""
+    from tests.objectives.plan_import.test_workbooks import replace_sheet
+
+    header = "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{label}</t></is></c>'
+        for col, label in zip("ABCDE", NUMBER_HEADER, strict=True)
+    )
+    row = (
+        '<c r="A2" t="inlineStr"><is><t>1</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>Ridurre i tempi</t></is></c>'
+        + "".join(f'<c r="{col}2"><v>{raw}</v></c>' for col in "CDE")
+    )
+    return replace_sheet(xlsx_bytes([["x"]]), f'<row r="1">{header}</row><row r="2">{row}</row>')
+
+
+@pytest.mark.parametrize("raw", ["1e300", "-1e300", "1e-300", "inf", "nan", "9" * 5000])
+def test_an_absurd_number_cell_is_a_row_error_not_a_server_error(controllo_client, world, raw):
+    for data, name in (
+        (_numbers_xlsx(raw), "numeri.xlsx"),
+        (csv_bytes([NUMBER_HEADER, ["1", "Ridurre i tempi", raw, raw, raw]]), "numeri.csv"),
+    ):
+        response = controllo_client.post(
+            reverse("objectives:plan_import"),
+            {
+                "ente": world.ente_a.pk,
+                "title": "Piano dei numeri",
+                "first_year": 2024,
+                "last_year": 2026,
+                "file": SimpleUploadedFile(name, data),
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        page = controllo_client.get(response["Location"])
+        assert page.status_code == 400, name  # rows with errors: nothing can be confirmed
+        text = page.content.decode()
+        assert "Riga 2: il peso «" in text
+        assert "9" * 100 not in text  # the value echoed is cut short
