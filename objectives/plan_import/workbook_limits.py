@@ -177,6 +177,8 @@ def xlsx_layout(archive: zipfile.ZipFile, limits: Limits) -> Layout:
             raise LimitExceeded("rows", max(rows, layout.rows))
         if layout.columns > limits.columns:
             raise LimitExceeded("columns", layout.columns)
+        if layout.rows * layout.columns > limits.cells:  # stop at the row that passes the limit
+            raise LimitExceeded("cells", layout.rows * layout.columns)
         if percent_re is not None:
             for match in percent_re.finditer(chunk):
                 ref = CELL_REF_RE.search(match.group(0))
