@@ -75,8 +75,11 @@ def keep_preview(path: str, mapping: dict[int, str], page: PreviewPage) -> None:
     """Keep what the preview page shows for this mapping, in place of the one kept before."""
     content = json.dumps({"mapping": _mapping_key(mapping), "page": page.as_json()})
     preview = _preview_path(path)
-    default_storage.delete(preview)
-    default_storage.save(preview, ContentFile(content.encode()))
+    try:
+        default_storage.delete(preview)
+        default_storage.save(preview, ContentFile(content.encode()))
+    except OSError:  # the page is shown all the same; the next one reads the file again
+        logger.exception("could not keep the preview of %s", path)
 
 
 def kept_preview(upload: Upload, mapping: dict[int, str]) -> PreviewPage | None:

@@ -246,3 +246,25 @@ def test_a_zip_that_is_no_workbook_is_refused():
         archive.writestr("word/document.xml", "<w/>")
     with pytest.raises(SheetError, match="non è un XLSX valido"):
         read_sheet(buffer.getvalue(), "piano.xlsx")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["ods", "xls"])
+def test_import_plan_reads_an_ods_or_xls_file(tmp_path, kind):
+    from django.core.management import call_command
+
+    from objectives.models import Plan
+
+    path = tmp_path / f"piano.{kind}"
+    path.write_bytes(SAMPLES[kind]())
+    out = io.StringIO()
+    call_command(
+        "import_plan",
+        str(path),
+        *("--ente", f"da-{kind}", "--plan-title", "Piano da foglio", "--first-year", "2024"),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    plan = Plan.objects.get(ente__slug=f"da-{kind}")
+    weights = dict(plan.objectives.values_list("title", "weight_text"))
+    assert weights == {"Ridurre i tempi": "5%", "Aumentare i servizi": "12,5%"}
