@@ -65,7 +65,7 @@ def read_sheet(data: bytes, filename: str = "") -> Sheet:
     lower = filename.lower()
     if head.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm", ".ods")):
         return _read_workbook(data, "ods" if lower.endswith(".ods") else "xlsx", filename)
-    if head.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2; a ".xls" of text is read as text
         return _read_workbook(data, "xls", filename)
     if head.startswith(b"%PDF"):
         raise SheetError(

@@ -268,3 +268,9 @@ def test_import_plan_reads_an_ods_or_xls_file(tmp_path, kind):
     plan = Plan.objects.get(ente__slug=f"da-{kind}")
     weights = dict(plan.objectives.values_list("title", "weight_text"))
     assert weights == {"Ridurre i tempi": "5%", "Aumentare i servizi": "12,5%"}
+
+
+def test_a_text_table_named_xls_is_read_as_text():
+    """Many programs save a tab-separated table as ".xls": its content says what it is."""
+    sheet = read_sheet(b"Obiettivo\tPeso\nRidurre i tempi\t5%\n", "estrazione.xls")
+    assert sheet.kind == "tsv" and sheet.rows == [["Obiettivo", "Peso"], ["Ridurre i tempi", "5%"]]
