@@ -17,6 +17,36 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Reads a spreadsheet as the importer does (python-calamine, after the counts of
+# workbook_limits.py) and prints the time and the process's own peak memory.
+READ = """
+import os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "piao.settings")
+import django
+django.setup()
+from objectives.plan_import.sheets import read_sheet
+data = open(sys.argv[1], "rb").read()
+start = time.perf_counter()
+read_sheet(data, sys.argv[1])
+print("seconds", time.perf_counter() - start)
+with open("/proc/self/status") as status:
+    print("peak_kb", next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+"""
+
+
+def read_figures(path: Path) -> tuple[float, float]:
+    """Seconds and peak MB (Django loaded) of reading the spreadsheet at PATH, in a child."""
+    result = subprocess.run(
+        [sys.executable, "-c", READ, str(path)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        text=True,
+    )
+    figures = dict(line.split() for line in result.stdout.splitlines() if " " in line)
+    return float(figures["seconds"]), int(figures["peak_kb"]) / 1024
+
+
 # Runs manage.py with the given arguments and prints the process's own peak memory at exit.
 CHILD = """
 import atexit, runpy, sys
@@ -79,6 +109,10 @@ def spreadsheet_figures(client, user) -> None:
     path = Path(tempfile.mkdtemp()) / f"plan-{size}.xlsx"
     path.write_bytes(document["data"])
     emit(f"xlsx_{size}_size", len(document["data"]) / 1024 / 1024, "MB")
+    if Path("/proc/self/status").exists():
+        seconds, peak = read_figures(path)
+        emit(f"read_xlsx_{size}", seconds, "s")
+        emit(f"read_xlsx_{size}_peak", peak, "MB")
     emit(
         f"preview_xlsx_{size}",
         timed(

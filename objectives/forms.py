@@ -228,8 +228,8 @@ class PlanImportForm(forms.Form):
     first_year = forms.IntegerField(label=_("Primo anno"), min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label=_("Ultimo anno"), min_value=2000, max_value=2100)
     file = forms.FileField(
-        label=_("File (XLSX, CSV o TSV, al massimo 10 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.tsv,.txt"}),
+        label=_("File (XLSX, ODS, XLS, CSV o TSV, al massimo 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.ods,.xls,.csv,.tsv,.txt"}),
     )
 
     def __init__(self, *args, entes, plans, **kwargs):

@@ -5,6 +5,7 @@ same file, "DIRIGENTI" and "tutte le EQ" expanded), DUP references, units, targe
 """
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -82,6 +83,10 @@ def _choice(enum, text: str, default: str) -> str | None:
 def _json_number(value: Decimal | None):
     if value is None:
         return None
+    if value and not -30 <= value.adjusted() <= 30:
+        # Far outside any field (1e300, 1e-300, thousands of digits): the document's check
+        # refuses it as out of range rather than building a huge integer or rounding to 0.
+        return math.inf if value > 0 else -math.inf
     return int(value) if value == value.to_integral_value() else float(value)
 
 

@@ -4,6 +4,7 @@ Every problem is collected with where it is, in Italian; nothing stops at the fi
 """
 
 import datetime as dt
+import math
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -31,6 +32,11 @@ def _decimal_validator(max_digits: int, places: int) -> DecimalValidator:
 
 
 @lru_cache(maxsize=64)
+def _short(text: str, length: int = 40) -> str:
+    """An echoed value cut to a readable length."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _limits(model, name: str) -> tuple[str, int | None, int | None, int | None]:
     """The field's label, max_length, max_digits and decimal_places: what the database would
     refuse, checked here so that the writer need not validate every row again."""
@@ -83,11 +89,17 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(where, f"«{key}» deve essere un numero, non {value!r}.")
+            self.fail(where, f"«{key}» deve essere un numero, non {_short(repr(value))}.")
+            return None
+        if (isinstance(value, int) and value.bit_length() > 128) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            # 1e300 read as infinity, a 5,000-digit number: no field holds them
+            self.fail(where, f"«{key}» è fuori misura: troppo grande o troppo piccolo.")
             return None
         try:
             number = Decimal(str(value))
-        except InvalidOperation:
+        except (InvalidOperation, ValueError):
             self.fail(where, f"«{key}» non è un numero valido.")
             return None
         if minimum is not None and number < minimum:
@@ -98,7 +110,8 @@ class _Checker:
             if not self._fits(number, max_digits, places):
                 self.fail(
                     where,
-                    f"«{key}» ({label}) vale {value!r}: al massimo {max_digits - places} cifre "
+                    f"«{key}» ({label}) vale {_short(repr(value))}: al massimo "
+                    f"{max_digits - places} cifre "
                     f"prima della virgola e {places} dopo.",
                 )
                 return None

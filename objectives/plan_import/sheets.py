@@ -1,25 +1,34 @@
-"""Read an uploaded table (XLSX, CSV with comma or semicolon, TSV) into rows of text, safely.
+"""Read an uploaded table (XLSX, ODS, XLS, CSV with comma or semicolon, TSV) into rows of
+text, safely.
 
-Nothing here trusts the file: its size, its rows and columns, and for XLSX the number, sizes
-and compression ratio of the zip members are checked before any XML is parsed; XML with a
-document type (the door to entity bombs) is refused, and what is parsed goes through
-an expat parser that refuses document types and entities, as defusedxml does
-(xlsx_cells.py).
+The format is told by the content (a zip holding a workbook or a spreadsheet document, an OLE2
+file, text), the extension only breaks ties. Nothing here trusts the file: its size; for XLSX
+and ODS the number, sizes and compression ratio of the zip members and XML without document
+types or entities; for every workbook the first sheet's rows, columns and used area and the
+shared strings (workbook_limits.py) are checked before python-calamine reads it.
 """
 
 import csv
 import datetime as dt
 import io
+import math
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from objectives.plan_import import workbook_limits
 from objectives.plan_import.errors import PlanImportError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 32_767
+# The first sheet's used area (rows x columns) and the distinct texts of a workbook: a plan of
+# 5,000 objectives in our own layout is 10,001 x 48 = 480,048 cells.
+MAX_CELLS = 1_000_000
+MAX_STRINGS = 500_000
+MAX_PART = 100 * 1024 * 1024  # uncompressed, one zip member
 MAX_ZIP_MEMBERS = 500
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FLOOR
@@ -53,15 +62,15 @@ def read_sheet(data: bytes, filename: str = "") -> Sheet:
     if not data.strip():
         raise SheetError("Il file è vuoto.")
     head = data[:8]
-    if head.startswith(b"PK\x03\x04") or filename.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SheetError(
-            "Il file è nel vecchio formato Excel (XLS): salvalo come XLSX e caricalo di nuovo."
-        )
+    lower = filename.lower()
+    if head.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm", ".ods")):
+        return _read_workbook(data, "ods" if lower.endswith(".ods") else "xlsx", filename)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2; a ".xls" of text is read as text
+        return _read_workbook(data, "xls", filename)
     if head.startswith(b"%PDF"):
         raise SheetError(
-            "Il file è un PDF: esporta la tabella come XLSX, CSV o testo separato da tabulazioni."
+            "Il file è un PDF: esporta la tabella come XLSX, ODS, CSV o testo separato da "
+            "tabulazioni."
         )
     return _read_text(data)
 
@@ -72,8 +81,8 @@ def read_sheet(data: bytes, filename: str = "") -> Sheet:
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:CHUNK]:
         raise SheetError(
-            "Il file non è un foglio di calcolo: sono accettati XLSX, CSV (con virgola o punto "
-            "e virgola) e TSV."
+            "Il file non è un foglio di calcolo: sono accettati XLSX, ODS, XLS, CSV (con virgola o "
+            "punto e virgola) e TSV."
         )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -86,8 +95,8 @@ def _decode(data: bytes) -> str:
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n")
     if controls > 20:
         raise SheetError(
-            "Il file non è un foglio di calcolo: sono accettati XLSX, CSV (con virgola o punto "
-            "e virgola) e TSV."
+            "Il file non è un foglio di calcolo: sono accettati XLSX, ODS, XLS, CSV (con virgola o "
+            "punto e virgola) e TSV."
         )
     return text
 
@@ -128,27 +137,55 @@ def _read_text(data: bytes) -> Sheet:
     return Sheet(rows=rows, kind=kind)
 
 
-# -- XLSX ------------------------------------------------------------------------------------
+# -- XLSX, ODS, XLS ---------------------------------------------------------------------------
+
+ZIP_KINDS = {"xlsx": "xl/workbook.xml", "ods": "content.xml"}
+KIND_NAMES = {"xlsx": "XLSX", "ods": "ODS", "xls": "XLS"}
+LIMITS = workbook_limits.Limits(
+    rows=MAX_ROWS, columns=MAX_COLUMNS, cells=MAX_CELLS, strings=MAX_STRINGS
+)
 
 
-def _check_zip(archive: zipfile.ZipFile) -> None:
+def _zip_kind(archive: zipfile.ZipFile, filename: str) -> str:
+    """XLSX or ODS by what the archive holds (its extension only breaks a tie)."""
+    names = archive.NameToInfo
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names:
+        try:
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+        except (KeyError, zipfile.BadZipFile, EOFError):
+            mimetype = b""
+        if b"spreadsheet" in mimetype or filename.lower().endswith((".ods", ".fods")):
+            return "ods"
+    if filename.lower().endswith(".ods"):
+        raise SheetError("Il file non è un ODS valido: manca il contenuto del foglio.")
+    raise SheetError("Il file non è un XLSX valido: manca la cartella di lavoro.")
+
+
+def _check_zip(archive: zipfile.ZipFile, kind: str) -> None:
     members = archive.infolist()
+    name = KIND_NAMES[kind]
     if len(members) > MAX_ZIP_MEMBERS:
-        raise SheetError("Il file XLSX contiene troppe parti: non è un foglio di calcolo normale.")
+        raise SheetError(
+            f"Il file {name} contiene troppe parti: non è un foglio di calcolo normale."
+        )
     total = 0
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
-        if total > MAX_UNCOMPRESSED or (member.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+        if (
+            total > MAX_UNCOMPRESSED
+            or member.file_size > MAX_PART
+            or (member.file_size > RATIO_FLOOR and ratio > MAX_RATIO)
+        ):
             raise SheetError(
-                "Il file XLSX si espande in modo anomalo una volta decompresso (possibile "
+                f"Il file {name} si espande in modo anomalo una volta decompresso (possibile "
                 "«zip bomb»): non è stato letto."
             )
-    if "xl/workbook.xml" not in archive.namelist():
-        raise SheetError("Il file non è un XLSX valido: manca la cartella di lavoro.")
 
 
-def _scan_xml(archive: zipfile.ZipFile) -> None:
+def _scan_xml(archive: zipfile.ZipFile, kind: str) -> None:
     """Refuse XML with a document type or entities before any of it is parsed."""
     for name in archive.namelist():
         if not name.endswith((".xml", ".rels", ".vml")):
@@ -159,14 +196,14 @@ def _scan_xml(archive: zipfile.ZipFile) -> None:
                 window = tail + chunk
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                     raise SheetError(
-                        "Il file XLSX contiene definizioni XML non ammesse (possibile "
-                        "«XML bomb»): non è stato letto."
+                        f"Il file {KIND_NAMES[kind]} contiene definizioni XML non ammesse "
+                        "(possibile «XML bomb»): non è stato letto."
                     )
                 tail = window[-16:]
 
 
-def _cell_text(value, number_format: str | None) -> str:
-    if value is None:
+def _cell_text(value, percent: bool = False) -> str:
+    if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "sì" if value else "no"
@@ -174,9 +211,17 @@ def _cell_text(value, number_format: str | None) -> str:
         return value.strftime("%d/%m/%Y" if value.time() == dt.time() else "%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, int | float):
+        if isinstance(value, float) and (
+            not math.isfinite(value) or abs(value) >= 1e21 or 0 < abs(value) < 1e-9
+        ):
+            return str(value)  # "1e+300", "1e-300", "inf": as written, refused as numbers later
+        if not percent and value == int(value) and abs(value) < 1e15:
+            return str(int(value))  # the common case, without Decimal
         number = Decimal(str(value))
-        if number_format and "%" in number_format:
+        if percent:
             return _italian(number * 100) + "%"
         return _italian(number)
     return str(value)[:MAX_CELL_CHARS]
@@ -189,64 +234,84 @@ def _italian(number: Decimal) -> str:
     return format(number.normalize(), "f").replace(".", ",")
 
 
-def _read_xlsx(data: bytes) -> Sheet:
-    from openpyxl.utils.cell import range_boundaries
+def _limit_message(exc: workbook_limits.LimitExceeded) -> str:
+    if exc.what == "rows":
+        return f"Il file ha più di {MAX_ROWS:,} righe: il massimo è 50.000.".replace(",", ".")
+    if exc.what == "columns":
+        return f"Il foglio ha {exc.count} colonne: il massimo è {MAX_COLUMNS}."
+    if exc.what == "cells":
+        return (
+            f"Il foglio occupa {exc.count:,} celle (righe × colonne): il massimo è "
+            f"{MAX_CELLS:,}. Elimina le righe e le colonne vuote o in più e riprova."
+        ).replace(",", ".")
+    return (
+        f"Il file contiene più di {MAX_STRINGS:,} testi distinti: il massimo è "
+        f"{MAX_STRINGS:,}. Salvalo di nuovo con solo il foglio del piano e riprova."
+    ).replace(",", ".")
 
-    from objectives.plan_import import xlsx_cells
 
+def _layout(data: bytes, kind: str, filename: str) -> tuple[str, workbook_limits.Layout]:
+    """Check the container and count what calamine would hold; SheetError when it is too much."""
     try:
+        if kind == "xls":
+            return kind, workbook_limits.xls_layout(data, LIMITS)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_zip(archive)
-            _scan_xml(archive)
-            try:
-                book = xlsx_cells.read_workbook(archive)
-            except (KeyError, ValueError, xlsx_cells.expat.ExpatError) as exc:
-                raise SheetError(
-                    "Il file XLSX è danneggiato o non è un foglio di calcolo Excel valido."
-                ) from exc
-            try:
-                values = xlsx_cells.read_sheet_values(
-                    archive, book, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
-                )
-                merges = []
-                for ref in values.merges:
-                    min_col, min_row, max_col, max_row = range_boundaries(ref)
-                    merges.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
-            except xlsx_cells.TooBig as exc:
-                if exc.what == "rows":
-                    raise SheetError(
-                        f"Il file ha più di {MAX_ROWS:,} righe: il massimo è 50.000."
-                    ) from exc
-                raise SheetError(
-                    f"La riga {exc.line} ha {exc.count} colonne: il massimo è {MAX_COLUMNS}."
-                ) from exc
-            except xlsx_cells.XmlRefused as exc:
-                raise SheetError(
-                    "Il file XLSX contiene definizioni XML non ammesse (possibile "
-                    "«XML bomb»): non è stato letto."
-                ) from exc
-            except Exception as exc:  # a broken part can fail in many ways
-                raise SheetError(
-                    "Il file XLSX è danneggiato: il foglio non si legge fino in fondo."
-                ) from exc
+            kind = _zip_kind(archive, filename)
+            _check_zip(archive, kind)
+            _scan_xml(archive, kind)
+            if kind == "ods":
+                return kind, workbook_limits.ods_layout(archive, LIMITS)
+            return kind, workbook_limits.xlsx_layout(archive, LIMITS)
+    except workbook_limits.LimitExceeded as exc:
+        raise SheetError(_limit_message(exc)) from exc
     except (zipfile.BadZipFile, EOFError) as exc:
         raise SheetError(
-            "Il file XLSX è danneggiato o incompleto (per esempio un caricamento interrotto): "
-            "salvalo di nuovo e riprova."
+            f"Il file {KIND_NAMES.get(kind, 'XLSX')} è danneggiato o incompleto (per esempio un "
+            "caricamento interrotto): salvalo di nuovo e riprova."
         ) from exc
+    except (workbook_limits.Unreadable, struct.error, KeyError, ValueError) as exc:
+        raise SheetError(
+            f"Il file {KIND_NAMES[kind]} è danneggiato o non è un foglio di calcolo valido."
+        ) from exc
+
+
+def _read_workbook(data: bytes, kind: str, filename: str) -> Sheet:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    kind, layout = _layout(data, kind, filename)
+    name = KIND_NAMES[kind]
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            names = workbook.sheet_names
+            sheet = workbook.get_sheet_by_index(0)
+            values = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
+    except CalamineError as exc:
+        message = f"Il file {name} è danneggiato: il foglio non si legge."
+        if type(exc).__name__ == "PasswordError":
+            message = f"Il file {name} è protetto da password: salvalo senza e riprova."
+        raise SheetError(message) from exc
+    except Exception as exc:  # a broken part can fail in many ways
+        raise SheetError(f"Il file {name} è danneggiato: il foglio non si legge.") from exc
+    percent = layout.percent
     rows = [
-        [_cell_text(value, "%" if percent else None) for value, percent in cells]
-        for cells in values.rows
+        [
+            value[:MAX_CELL_CHARS] if type(value) is str else _cell_text(value, (r, c) in percent)
+            for c, value in enumerate(cells)
+        ]
+        for r, cells in enumerate(values)
     ]
     for cells in rows:
         while cells and not cells[-1]:
             cells.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    merges = [(top, left, bottom, right) for (top, left), (bottom, right) in merged]
+    merges += layout.merges
     notes = []
-    if book.sheet_count > 1:
-        notes.append(
-            f"Il file ha {book.sheet_count} fogli: è stato letto il primo («{book.sheet_title}»)."
-        )
-    return Sheet(rows=rows, kind="xlsx", merges=merges, notes=notes)
+    if len(names) > 1:
+        notes.append(f"Il file ha {len(names)} fogli: è stato letto il primo («{names[0]}»).")
+    return Sheet(rows=rows, kind=kind, merges=merges, notes=notes)
 
 
 def apply_vertical_merges(sheet: Sheet, header_rows: set[int]) -> None:

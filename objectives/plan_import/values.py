@@ -52,10 +52,16 @@ DATE_WORDS_RE = re.compile(
 )
 MONTH_YEAR_RE = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 YEAR_RE = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,]\d)")
+SCIENTIFIC_RE = re.compile(r"^\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE][+-]?\d+\s*%?\s*$")
 CATEGORY_RE = re.compile(r"^\s*(\d{1,2})\s*[-–.):]?\s*([A-Za-zÀ-ÿ].*)?$")
 
 
 @lru_cache(maxsize=65536)
+def short(text: str, length: int = 40) -> str:
+    """A value echoed in a message, cut to a readable length."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: what comparisons of labels use."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -176,11 +182,13 @@ def parse_weight(text: str, categories: dict[str, Decimal], words: dict[str, str
         return Weight(None, text, "")
     if text.strip(" .").upper() == "X":
         return Weight(None, "X", "prerequisite")
+    if SCIENTIFIC_RE.match(text):  # 1e+300 as a spreadsheet writes it: not category 1
+        return Weight(None, text, "", error=f"il peso «{short(text)}» è fuori misura.")
     number = parse_number(text)
     if number is not None:
         value, is_percent = number
         if value < 0 or value > 1000:
-            return Weight(None, text, "", error=f"il peso «{text}» è fuori misura.")
+            return Weight(None, text, "", error=f"il peso «{short(text)}» è fuori misura.")
         return Weight(value, text, "percent" if is_percent else "points")
     match = CATEGORY_RE.match(text)
     if match and match.group(2) is not None:
@@ -195,7 +203,7 @@ def parse_weight(text: str, categories: dict[str, Decimal], words: dict[str, str
         text,
         "",
         error=(
-            f"il peso «{text}» non è un numero, una percentuale, una categoria "
+            f"il peso «{short(text)}» non è un numero, una percentuale, una categoria "
             "(per esempio «2 - rilevante strategico») né «X» (prerequisito)."
         ),
     )

@@ -17,7 +17,7 @@ from objectives.forms import PlanImportForm, year_range
 from objectives.models import ImportRecord, Plan
 from objectives.plan_import import PlanImportError
 from objectives.plan_import.columns import role_choices
-from objectives.plan_import.preview import column_rows, mapping_from, preview_rows
+from objectives.plan_import.preview import MappingError, PreviewPage, column_rows, mapping_from
 from objectives.plan_import.sheets import SheetError
 from objectives.plan_import.spreadsheet import (
     import_spreadsheet,
@@ -28,6 +28,8 @@ from objectives.plan_import.template import template_xlsx
 from objectives.plan_import.uploads import (
     UploadNotFound,
     discard_upload,
+    keep_preview,
+    kept_preview,
     load_upload,
     receive_upload,
 )
@@ -69,9 +71,14 @@ def _preview(upload, mapping):
     )
 
 
-def _mapping(request: HttpRequest, params, years: range) -> dict[int, str]:
-    known = {value for value, _label in role_choices(years)}
-    return {col: role for col, role in mapping_from(params).items() if role in known}
+def _mapping(params, years: range) -> dict[int, str]:
+    """The columns mapped by hand; MappingError (a 400) for a field no page of ours sends."""
+    return mapping_from(params, {value for value, _label in role_choices(years)})
+
+
+def _bad_mapping(request: HttpRequest, upload, exc: MappingError) -> HttpResponse:
+    context = {"upload": upload, "message": str(exc)}
+    return render(request, "objectives/plan_import_bad_request.html", context, status=400)
 
 
 @login_required
@@ -103,9 +110,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     return render(request, "objectives/plan_import_form.html", context, status=status)
 
 
-def _render_preview(request, upload, preview, mapping, *, status=None) -> HttpResponse:
+def _render_preview(request, upload, page: PreviewPage, mapping, *, status=None) -> HttpResponse:
     years = range(upload.first_year, upload.last_year + 1)
-    table = ImportPreviewTable(preview_rows(preview))
+    table = ImportPreviewTable(page.table_rows())
     # A page of rows at a time (the mapping stays in the query string); every error and warning
     # is listed above the table whatever the page.
     RequestConfig(request, paginate={"per_page": PREVIEW_ROWS_PER_PAGE}).configure(table)
@@ -114,15 +121,14 @@ def _render_preview(request, upload, preview, mapping, *, status=None) -> HttpRe
     context = {
         "upload": upload,
         "refusal": refusal,
-        "preview": preview,
+        "preview": page,
         "table": table,
-        "columns": column_rows(preview, years),
+        "columns": column_rows(page, years),
         "mapping": mapping,
-        "general_issues": [i for i in preview.built.issues if not i.line],
         "confirm_url": reverse("objectives:plan_import_confirm", args=[upload.token]),
     }
     if status is None:
-        status = 400 if preview.errors or refusal else 200
+        status = 400 if page.errors or refusal else 200
     return render(request, "objectives/plan_import_preview.html", context, status=status)
 
 
@@ -132,12 +138,18 @@ def plan_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     entes = _controllo_entes(request)
     upload = _upload(request, token, entes)
     years = range(upload.first_year, upload.last_year + 1)
-    mapping = _mapping(request, request.GET, years)
     try:
-        preview = _preview(upload, mapping)
-    except SheetError as exc:  # the stored file was checked on upload; kept for safety
-        raise Http404(exc.errors[0]) from exc
-    return _render_preview(request, upload, preview, mapping)
+        mapping = _mapping(request.GET, years)
+    except MappingError as exc:
+        return _bad_mapping(request, upload, exc)
+    page = kept_preview(upload, mapping)  # paging through the preview reads no file
+    if page is None:
+        try:
+            page = PreviewPage.of(_preview(upload, mapping))
+        except SheetError as exc:  # the stored file was checked on upload; kept for safety
+            raise Http404(exc.errors[0]) from exc
+        keep_preview(upload.path, mapping, page)
+    return _render_preview(request, upload, page, mapping)
 
 
 @login_required
@@ -146,7 +158,10 @@ def plan_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     entes = _controllo_entes(request)
     upload = _upload(request, token, entes)
     years = range(upload.first_year, upload.last_year + 1)
-    mapping = _mapping(request, request.POST, years)
+    try:
+        mapping = _mapping(request.POST, years)
+    except MappingError as exc:
+        return _bad_mapping(request, upload, exc)
     data = upload.read()
     preview = _preview(upload, mapping)
     record = {"source": "web", "file_name": upload.file_name, "data": data}
@@ -156,7 +171,8 @@ def plan_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except PlanImportError as exc:
         record_import(outcome=Outcome.REFUSED, preview=preview, messages=exc.errors, **record)
         messages.error(request, "Il piano non è stato importato: correggi le righe segnalate.")
-        return _render_preview(request, upload, preview, mapping, status=400)
+        page = PreviewPage.of(preview)
+        return _render_preview(request, upload, page, mapping, status=400)
     record_import(outcome=Outcome.ACCEPTED, preview=preview, summary=summary, **record)
     discard_upload(upload)
     verb = "creato" if summary.plan_created else "aggiornato"

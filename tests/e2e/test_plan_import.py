@@ -22,7 +22,7 @@ def fill_upload_form(page, file: dict) -> None:
     page.get_by_label("Titolo del nuovo piano").fill("Piano importato 2025-2027")
     page.get_by_label("Primo anno").fill("2025")
     page.get_by_label("Ultimo anno").fill("2027")
-    page.get_by_label("File (XLSX, CSV o TSV, al massimo 10 MB)").set_input_files(file)
+    page.get_by_label("File (XLSX, ODS, XLS, CSV o TSV, al massimo 10 MB)").set_input_files(file)
     page.get_by_role("button", name="Carica e mostra l'anteprima").click()
 
 

@@ -132,6 +132,12 @@ def test_malformed_json_is_refused_and_nothing_is_saved(tmp_path):
     assert "non è un JSON valido" in _import_refused(path)
 
 
+def test_a_json_number_of_thousands_of_digits_is_refused_not_a_crash(tmp_path):
+    path = tmp_path / "enorme.json"
+    path.write_text('{"schema": "piao.plan/1", "objectives": [' + "9" * 5000 + "]}")
+    assert "non è un JSON valido" in _import_refused(path)
+
+
 def test_a_file_with_one_bad_row_saves_nothing(tmp_path):
     document = _export(Plan.objects.get(ente__slug="montichiari"), tmp_path)
     document["ente"]["slug"] = "nuovo-ente"

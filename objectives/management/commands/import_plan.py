@@ -17,8 +17,8 @@ Outcome = ImportRecord.Outcome
 
 class Command(BaseCommand):
     help = (
-        "Importa un piano da un file: XLSX, CSV (virgola o punto e virgola), TSV, oppure JSON "
-        "piao.plan/1. Nulla è salvato se una riga è rifiutata."
+        "Importa un piano da un file: XLSX, ODS, XLS, CSV (virgola o punto e virgola), TSV, oppure "
+        "JSON piao.plan/1. Nulla è salvato se una riga è rifiutata."
     )
 
     def add_arguments(self, parser):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         record |= {"plan_title": options.get("plan_title") or ""}
         try:
             document = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, ValueError) as exc:  # ValueError: also a 5,000-digit number
             message = f"{file.name}: non è un JSON valido ({exc}). Nulla è stato salvato."
             record_import(outcome=Outcome.REFUSED, messages=[message], **record)
             raise CommandError(message) from exc

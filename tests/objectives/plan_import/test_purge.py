@@ -55,15 +55,19 @@ def test_a_new_upload_deletes_the_expired_ones_and_keeps_its_own(controllo_clien
     address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(2))))
     assert not default_storage.exists(old)
     assert controllo_client.get(address).status_code == 200
-    assert len(default_storage.listdir(FOLDER)[1]) == 1
+    (name,) = [n for n in default_storage.listdir(FOLDER)[1] if n.endswith(".upload")]
+    kept = {name, name.replace(".upload", ".preview")}
+    assert set(default_storage.listdir(FOLDER)[1]) == kept
 
 
 def test_an_expired_preview_is_not_found_and_its_file_is_gone(controllo_client, world):
     address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(2))))
-    (name,) = default_storage.listdir(FOLDER)[1]
     then = time.time() - 25 * 3600
-    os.utime(default_storage.path(f"{FOLDER}/{name}"), (then, then))
-    call_command("purge_plan_imports", stdout=io.StringIO())
+    for name in default_storage.listdir(FOLDER)[1]:  # the file and its kept preview
+        os.utime(default_storage.path(f"{FOLDER}/{name}"), (then, then))
+    out = io.StringIO()
+    call_command("purge_plan_imports", stdout=out)
+    assert "eliminati: 1." in out.getvalue() and default_storage.listdir(FOLDER)[1] == []
     assert controllo_client.get(address).status_code == 404
     assert controllo_client.post(confirm_url(address)).status_code == 404
 

@@ -178,13 +178,59 @@ def test_preview_queries_do_not_grow_with_the_rows(
     controllo_client, world, size, django_assert_num_queries
 ):
     address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(size))))
-    # session and user; the user's entes (two); the preview's ente, plan and people; the DUP
-    # list (matching, then the document check); the session saved (three); the navigation;
-    # the plan of that title, whose status says whether it may be rewritten
-    with django_assert_num_queries(14):
+    # The file was read on upload and its preview kept: session and user; the user's entes
+    # (two); the session saved (three); the navigation; the plan of that title, whose status
+    # says whether it may be rewritten.
+    with django_assert_num_queries(9):
         response = controllo_client.get(address)
     assert response.status_code == 200
     assert response.content.decode().count('data-status="ok"') == min(size, 100)  # a page
+    mapping = {"col_0": "code", "col_1": "title", "col_2": "dirigente"}
+    # A new mapping reads the file again, once: also the preview's ente, plan and people, and
+    # the DUP list (matching, then the document check); the plan of that title (its status).
+    with django_assert_num_queries(14):
+        controllo_client.get(address, mapping)
+    with django_assert_num_queries(9):
+        response = controllo_client.get(address, {"page": 2, **mapping})
+    assert response.status_code == 200
+
+
+def test_turning_the_preview_pages_does_not_read_the_file_again(
+    controllo_client, world, monkeypatch
+):
+    from objectives.plan_import.uploads import Upload
+
+    address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(250))))
+
+    def no_reading(_upload):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(Upload, "read", no_reading)
+    for page in (1, 2, 3):
+        response = controllo_client.get(address, {"page": page})
+        assert response.status_code == 200
+        assert f"Obiettivo numero {100 * (page - 1) + 1}<" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"col_x": "title"}, "La colonna «col_x» non esiste"),
+        ({"col_²": "title"}, "La colonna «col_²» non esiste"),
+        ({"col_" + "9" * 5000: "title"}, "non esiste: le colonne vanno da col_0 a col_199"),
+        ({"col_200": "title"}, "La colonna «col_200» non esiste"),
+        ({"col_-1": "title"}, "La colonna «col_-1» non esiste"),
+        ({"col_1": "target@2031"}, "«target@2031» non è un contenuto che si possa assegnare"),
+        ({"col_1": "<script>x</script>"}, "«&lt;script&gt;x&lt;/script&gt;» non è un contenuto"),
+    ],
+)
+def test_an_odd_column_mapping_is_a_clear_400(controllo_client, world, params, message):
+    address = preview_url(upload(controllo_client, world, xlsx_bytes(plan_rows(3))))
+    response = controllo_client.get(address, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert controllo_client.post(confirm_url(address), params).status_code == 400
+    assert not Objective.objects.filter(title="Obiettivo numero 1").exists()
 
 
 def test_the_preview_pages_through_every_row_keeping_the_mapping(controllo_client, world):
