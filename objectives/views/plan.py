@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django_tables2 import RequestConfig
 
 from objectives import selectors
 from objectives.filters import ObjectiveFilter
 from objectives.plan_table import LazyPlanRows
 from objectives.tables import LazyRowsData, ObjectiveTable
+from piao.tables import configure_table
 
 PER_PAGE = 50
 FORMATS = ("pdf", "xlsx", "csv", "json")
@@ -34,7 +34,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response.status_code = 400
         return response
     table = ObjectiveTable(LazyRowsData(LazyPlanRows(plan, objective_filter.qs)), years=plan.years)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    configure_table(request, table, {"per_page": PER_PAGE})
     query = request.GET.copy()
     query.pop("page", None)
     context = {
