@@ -223,3 +223,19 @@ def test_without_the_proxy_a_forwarded_header_is_ignored(settings, client):
     spoofed = {"REMOTE_ADDR": "192.0.2.9", "HTTP_X_FORWARDED_FOR": "198.51.100.99"}
     assert _login(client, "segretario-q", "Password-lunga-123", **spoofed).status_code == 429
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.9"}
+
+
+def test_a_long_justification_is_shown_once_on_each_page(cycle, client):
+    from tests.objectives.test_progress_views import form_data
+
+    text = "motivazione " + "y" * 4980
+    client.force_login(cycle.dirigente)
+    url = reverse("objectives:progress_save", args=[cycle.progress.pk])
+    response = client.post(url, form_data(cycle, declared="90", justification=text))
+    assert response.status_code == 302
+    assert Progress.objects.get(pk=cycle.progress.pk).justification == text
+    report = client.get(reverse("objectives:progress_detail", args=[cycle.progress.pk]))
+    assert report.content.decode().count(text) == 1  # in the form, not again beside it
+    objective = client.get(reverse("objectives:objective_detail", args=[cycle.objective.pk]))
+    assert text not in objective.content.decode()  # the timeline names the change only
+    assert "motivazione del dichiarato: " in objective.content.decode()
