@@ -76,7 +76,9 @@ def test_odd_query_values_never_make_a_server_error(cycle):
                 started = time.monotonic()
                 response = client.get(url)
                 elapsed = time.monotonic() - started
-                if response.status_code >= 500 or elapsed > 3:
+                if (
+                    response.status_code >= 500 or elapsed > 20
+                ):  # minutes, not load: a pinned worker
                     failures.append((url[:120], response.status_code, round(elapsed, 1)))
                 # Whatever the answer, the value never comes back as markup.
                 assert b"<script>alert(1)" not in response.content, url[:120]
