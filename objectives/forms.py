@@ -14,6 +14,9 @@ from objectives.plan_import.writer import locked_plan_refusal
 from objectives.services import DraftValues
 
 PERCENT_LIMITS = {"min_value": Decimal(0), "max_value": Decimal(1000), "decimal_places": 2}
+# Every free text a user submits is bounded: one 2 MB justification made two pages 4 MB each.
+# The model fields stay TextField; the forms (and so every view) refuse longer texts.
+TEXT_MAX = 5000
 YES_NO_CHOICES = [("", _("— non indicato —")), ("1", _("Sì, realizzato")), ("0", _("No"))]
 
 
@@ -56,6 +59,7 @@ def _measure_field(indicator: Indicator) -> forms.Field:
         )
     if kind == Indicator.Kind.QUALITATIVE:
         return forms.CharField(
+            max_length=TEXT_MAX,
             widget=forms.Textarea(attrs={"rows": 2}),
             help_text=_("Descrivi il risultato: l'indicatore non si calcola."),
             **common,
@@ -94,11 +98,13 @@ class ProgressForm(StyledForm):
         **PERCENT_LIMITS,
     )
     justification = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Motivazione del dichiarato"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     responsible_notes = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Note del responsabile"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -156,6 +162,7 @@ class VersionForm(StyledForm):
 
 class ReturnForm(VersionForm):
     note = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Nota per il responsabile"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Cosa correggere: il responsabile la vede nella sua pagina."),
@@ -171,12 +178,14 @@ class ValidateForm(VersionForm):
         **PERCENT_LIMITS,
     )
     reason = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Motivazione"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obbligatoria se il validato è diverso dal dichiarato."),
     )
     ndv_notes = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Note del NdV"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -185,7 +194,9 @@ class ValidateForm(VersionForm):
 
 class ReopenForm(VersionForm):
     reason = forms.CharField(
-        label=_("Motivazione della riapertura"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Motivazione della riapertura"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

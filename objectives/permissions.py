@@ -63,6 +63,21 @@ def reports_of(user: AbstractBaseUser) -> Q:
     return Q(responsible__in=people) | Q(objective__in=as_eq)
 
 
+def can_start_progress(user: AbstractBaseUser, objective: Objective) -> bool:
+    """The user answers for one of the objective's report lines: "Compila il tuo avanzamento"
+    (dirigente, EQ and assignees must be loaded: get_objective_for_user does)."""
+    from objectives.rules import responsible_ids
+
+    if not user.is_authenticated:
+        return False
+    people = {p.pk: p for p in (*objective.assignees.all(), objective.dirigente, objective.eq) if p}
+    return any(
+        answers_for(user, objective, people[person_id].user_id)
+        for person_id in responsible_ids(objective)
+        if person_id in people
+    )
+
+
 def is_responsible(user: AbstractBaseUser, progress: Progress) -> bool:
     return answers_for(user, progress.objective, progress.responsible.user_id)
 

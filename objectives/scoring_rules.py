@@ -65,6 +65,8 @@ def with_defaults(rules: dict | None) -> dict:
 def _percent(value, what: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValidationError(_("%(what)s: serve un numero.") % {"what": what})
+    if len(str(value)) > 20:  # refused before any arithmetic on a huge number
+        raise ValidationError(_("%(what)s: deve stare tra 0 e 1000.") % {"what": what})
     try:
         number = Decimal(str(value))
     except InvalidOperation:

@@ -128,6 +128,14 @@ def _who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+TIMELINE_VALUE_CHARS = 120
+
+
+def _short(value) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= TIMELINE_VALUE_CHARS else text[: TIMELINE_VALUE_CHARS - 1] + "…"
+
+
 def objective_timeline(
     objective: Objective, indicators: list[Indicator] | None = None
 ) -> list[TimelineEntry]:
@@ -176,7 +184,10 @@ def objective_timeline(
         .order_by("at", "pk")
     )
     for event in events:
-        detail = "; ".join(f"{k}: {old} → {new}" for k, (old, new) in event.changes.items())
+        # A change of a long text is named, not copied twice (before and after) into the page.
+        detail = "; ".join(
+            f"{k}: {_short(old)} → {_short(new)}" for k, (old, new) in event.changes.items()
+        )
         if event.note:
             detail = f"{detail}; {event.note}" if detail else event.note
         entries.append(

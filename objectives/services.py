@@ -655,6 +655,8 @@ def plan_year_freeze(*, plan_id: int, year: int, acting_user) -> list[Monitoring
 @transaction.atomic
 def progress_start(*, objective: Objective, period: MonitoringPeriod, acting_user) -> Progress:
     """The user's own report on an objective for an open period, created if missing."""
+    if not permissions.can_start_progress(acting_user, objective):
+        raise PermissionDenied(_("Solo il responsabile dell'obiettivo o la sua EQ lo compila."))
     if not period.is_open or period.plan_id != objective.plan_id:
         raise WorkflowError(_("Il periodo non è aperto per questo piano."))
     for person_id in responsible_ids(objective):

@@ -99,25 +99,42 @@ class DashboardFilter(forms.Form):
         return next((p for p in periods if p.is_open), periods[0] if periods else None)
 
 
+# A rule's number is a percentage or a few points: anything longer or larger is refused before
+# any arithmetic (a 100,000-digit string or 1e999999 pinned a worker for minutes).
+NUMBER_MAX_CHARS = 20
+NUMBER_MAX = Decimal(1_000_000)
+
+
 def _number(text: str, where: str) -> Decimal:
     text = text.strip().replace("%", "").strip()
+    if len(text) > NUMBER_MAX_CHARS:
+        raise ValidationError(
+            _("%(where)s: numero troppo lungo (al massimo %(n)s caratteri).")
+            % {"where": where, "n": NUMBER_MAX_CHARS}
+        )
     if "," in text:  # Italian: 1.234,5
         text = text.replace(".", "").replace(",", ".")
     try:
         number = Decimal(text)
         if not number.is_finite():
             raise InvalidOperation
-        return number
     except InvalidOperation:
         raise ValidationError(
             _("%(where)s: «%(text)s» non è un numero.") % {"where": where, "text": text}
         ) from None
+    if abs(number) > NUMBER_MAX:
+        raise ValidationError(
+            _("%(where)s: «%(text)s» è fuori misura (al massimo un milione).")
+            % {"where": where, "text": text}
+        )
+    return number
 
 
 def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+RULES_TEXT_MAX = 2000  # a table of bands is a few lines
 LINE = re.compile(r"^\s*([^:=]+?)\s*[:=]\s*(.+?)\s*$")
 
 
@@ -143,6 +160,7 @@ class ScoringRulesForm(forms.Form):
     )
     bands = forms.CharField(
         label=_("Fasce di raggiungimento"),
+        max_length=RULES_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Una fascia per riga, «da soglia %: punteggio» oppure «da soglia %: proporzionale». "
@@ -164,6 +182,7 @@ class ScoringRulesForm(forms.Form):
     )
     pay_bands = forms.CharField(
         label=_("Fasce della retribuzione di risultato"),
+        max_length=RULES_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Una fascia per riga, «da punteggio %: quota % nome», per esempio «95: 100 A»."
@@ -171,6 +190,7 @@ class ScoringRulesForm(forms.Form):
     )
     weight_categories = forms.CharField(
         label=_("Punti per categoria di peso"),
+        max_length=RULES_TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
@@ -237,7 +257,7 @@ class ScoringRulesForm(forms.Form):
     def clean_weight_categories(self) -> dict:
         categories = {}
         for key, value, n in _lines(self.cleaned_data["weight_categories"], _("Categorie")):
-            if not key.strip().isdigit():
+            if not re.fullmatch(r"[0-9]{1,4}", key.strip()):
                 raise ValidationError(
                     _("Categorie, riga %(n)s: la categoria è un numero.") % {"n": n}
                 )

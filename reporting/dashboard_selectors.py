@@ -11,10 +11,10 @@ from django.utils.http import urlencode
 from objectives.models import MonitoringPeriod, Objective, Plan, Progress
 from organisation.access import user_entes
 from organisation.models import Membership, Person
+from reporting.access import role_sees_ente
 from reporting.scoring import GroupScore, PlanScores, ResponsibleScore, Scope
 
 Role = Membership.Role
-ENTE_ROLES = {Role.SEGRETARIO, Role.NDV, Role.CONTROLLO, Role.VIEWER}
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Access:
     @property
     def sees_ente(self) -> bool:
         """Segretario, NdV, controllo and viewers see every figure of the ente."""
-        return self.role in ENTE_ROLES
+        return role_sees_ente(self.role)
 
     @property
     def edits_rules(self) -> bool:

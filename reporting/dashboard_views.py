@@ -4,14 +4,15 @@ and the page where the controllo di gestione keeps the plan's scoring rules."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from objectives import services as objective_services
 from objectives.models import Objective
+from piao.errors import bad_request_page
+from piao.tables import configure_table
 from reporting import dashboard_selectors as selectors
 from reporting.dashboard_export import table_to_csv, table_to_xlsx
 from reporting.dashboard_filters import DashboardFilter, ScoringRulesForm
@@ -49,9 +50,10 @@ TABLES = {
 }
 
 
-def _bad_filter(form) -> HttpResponse:
+def _bad_filter(request, form) -> HttpResponse:
+    """A 400 naming each bad filter; the values are escaped by the page's template."""
     errors = "; ".join(f"{form.fields[n].label}: {e[0]}" for n, e in form.errors.items())
-    return HttpResponseBadRequest(_("Filtro non valido. %(errors)s") % {"errors": errors})
+    return bad_request_page(request, _("Filtro non valido. %(errors)s") % {"errors": errors})
 
 
 def _filtered(request, access):
@@ -97,7 +99,7 @@ def _ente_tables(request, access, period, scope) -> dict:
 def dashboard_index(request: HttpRequest) -> HttpResponse:
     """The plans whose dashboard the user may open."""
     table = DashboardPlanTable(selectors.dashboard_plans(request.user))
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    configure_table(request, table, {"per_page": 25})
     return render(request, "reporting/dashboard_index.html", {"table": table})
 
 
@@ -111,13 +113,12 @@ def plan_dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("reporting:dashboard_responsible", access.plan.pk, access.person.pk)
     form, period, scope = _filtered(request, access)
     if form.errors:
-        return _bad_filter(form)
+        return _bad_filter(request, form)
     context = {"access": access, "plan": access.plan, "filter": form, "period": period}
     if period is not None:
         built = _ente_tables(request, access, period, scope)
-        config = RequestConfig(request, paginate={"per_page": PER_PAGE})
         for table in built["tables"].values():
-            config.configure(table)
+            configure_table(request, table, {"per_page": PER_PAGE})
         overdue = is_overdue(period)
         context |= built | {
             "headline": selectors.headline(
@@ -151,7 +152,7 @@ def responsible_dashboard(request: HttpRequest, plan_id: int, person_id: int) ->
     access.check(Scope(responsible_id=person.pk))
     form, period, _scope = _filtered(request, access)
     if form.errors:
-        return _bad_filter(form)
+        return _bad_filter(request, form)
     context = {"access": access, "plan": access.plan, "person": person, "period": period}
     context["filter"] = form
     due = selectors.due_for_person(access.plan, person)
@@ -202,15 +203,15 @@ def _explanation(request, access, *, lazy: bool = False):
         return (
             None,
             None,
-            HttpResponseBadRequest(_("Parametro non valido: %(name)s.") % {"name": error}),
+            bad_request_page(request, _("Parametro non valido: %(name)s.") % {"name": error}),
         )
     access.check(scope)
     form = DashboardFilter({"periodo": request.GET.get("periodo", "")}, plan=access.plan)
     if not form.is_valid():
-        return None, None, _bad_filter(form)
+        return None, None, _bad_filter(request, form)
     period = form.period()
     if period is None:
-        return None, None, HttpResponseBadRequest(_("Il piano non ha periodi di monitoraggio."))
+        return None, None, bad_request_page(request, _("Il piano non ha periodi di monitoraggio."))
     return explain(access.plan, period, scope, lazy=lazy), period, None
 
 
@@ -222,7 +223,7 @@ def dashboard_explanation(request: HttpRequest, plan_id: int) -> HttpResponse:
     if error:
         return error
     table = PartTable(PartPages(explanation.parts, selectors.part_rows))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    configure_table(request, table, {"per_page": 50})
     context = {
         "access": access,
         "plan": access.plan,
@@ -256,10 +257,10 @@ def dashboard_export(request: HttpRequest, plan_id: int, table_name: str) -> Htt
     """One dashboard table, whole, as CSV (default) or XLSX (?formato=xlsx)."""
     access = selectors.get_plan_access(request.user, plan_id)
     if table_name not in TABLES:
-        return HttpResponseBadRequest(_("Tabella sconosciuta."))
+        return bad_request_page(request, _("Tabella sconosciuta."))
     fmt = request.GET.get("formato", "csv")
     if fmt not in ("csv", "xlsx"):
-        return HttpResponseBadRequest(_("Formato sconosciuto: usare csv o xlsx."))
+        return bad_request_page(request, _("Formato sconosciuto: usare csv o xlsx."))
     if table_name == "spiegazione":
         explanation, period, error = _explanation(request, access)
         if error:
@@ -270,9 +271,9 @@ def dashboard_export(request: HttpRequest, plan_id: int, table_name: str) -> Htt
             raise PermissionDenied
         form, period, scope = _filtered(request, access)
         if form.errors:
-            return _bad_filter(form)
+            return _bad_filter(request, form)
         if period is None:
-            return HttpResponseBadRequest(_("Il piano non ha periodi di monitoraggio."))
+            return bad_request_page(request, _("Il piano non ha periodi di monitoraggio."))
         table = _ente_tables(request, access, period, scope)["tables"][table_name]
     filename = f"cruscotto-{access.plan.pk}-{table_name}"
     if fmt == "xlsx":

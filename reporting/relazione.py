@@ -64,6 +64,7 @@ class ResponsibleSection:
     pay_band: str
     balanced: bool
     lines: list[ObjectiveLine] = field(default_factory=list)
+    person_id: int | None = None  # whose figures: reporting.access shows a dirigente their own
 
 
 @dataclass
@@ -172,6 +173,7 @@ def build_relazione(plan: Plan, year: int) -> Relazione:
                 pay_band=pay_band.text if pay_band else "",
                 balanced=responsible.balanced,
                 lines=lines.pop(key, []),
+                person_id=responsible.person_id,
             )
         )
     statement = ValidationStatement.objects.filter(ente=plan.ente_id, plan=plan, year=year).first()

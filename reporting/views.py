@@ -6,14 +6,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from objectives import selectors
 from objectives.filters import ProgressFilter
 from objectives.services import WorkflowError
 from objectives.views.lists import list_source
 from organisation.access import user_entes
+from piao.tables import configure_table
 from reporting import jobs, tabular
+from reporting.access import check_export_allowed, relazione_for_user, sees_all_figures
 from reporting.models import ExportJob
 
 SYNC_PDF_MAX_ROWS = 300
@@ -65,7 +66,7 @@ def list_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if not progress_filter.is_valid():
         return _bad_request(request, _("I filtri indicati non sono validi."))
     table = table_class(progress_filter.qs)
-    RequestConfig(request, paginate=False).configure(table)
+    configure_table(request, table, False)
     fields, rows = tabular.table_fields_rows(table)
     file_name = f"{name}.{fmt}"
     if fmt == "csv":
@@ -95,6 +96,7 @@ def _job_for_user(user, pk: int) -> ExportJob:
     )
     if job is None:
         raise Http404
+    check_export_allowed(user, job.plan, job.kind)
     return job
 
 
@@ -103,6 +105,7 @@ def _job_for_user(user, pk: int) -> ExportJob:
 def export_job_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a background export of the plan (or of the filtered rows, or the Relazione)."""
     plan = selectors.get_plan_for_user(request.user, pk)
+    check_export_allowed(request.user, plan, request.POST.get("kind", ""))
     query = QueryDict(request.POST.get("query", ""))
     filters = {key: query.getlist(key) for key in query if key != "page"}
     year = request.POST.get("year") or None
@@ -176,9 +179,9 @@ def _relazione_context(request, plan, year: int, form=None) -> dict:
     from reporting.forms import ValidationStatementForm
     from reporting.relazione import RelazioneError, build_relazione
 
-    context = {"plan": plan, "year": year}
+    context = {"plan": plan, "year": year, "sees_all": sees_all_figures(request.user, plan)}
     try:
-        context["relazione"] = build_relazione(plan, year)
+        context["relazione"] = relazione_for_user(build_relazione(plan, year), request.user)
     except RelazioneError as exc:
         context["error"] = str(exc)
         return context

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from objectives import permissions, selectors, services
 from objectives.filters import ProgressFilter
 from objectives.forms import BulkValidateForm
 from objectives.tables import ProgressTable, TodoTable, ValidationQueueTable
 from objectives.views.plan import download_links
+from piao.tables import configure_table
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx", "json", "pdf")
@@ -46,7 +46,7 @@ def _list_page(request, name: str, *, template: str, **context):
     queryset, table_class, title = list_source(name, request.user)
     progress_filter = ProgressFilter(request.GET, queryset=queryset, user=request.user)
     table = table_class(progress_filter.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    configure_table(request, table, {"per_page": PER_PAGE})
     query = request.GET.copy()
     query.pop("page", None)
     context |= {

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from objectives import selectors, services
+from objectives import permissions, selectors, services
 from objectives.models import MonitoringPeriod, Progress
 from objectives.weights import objective_groups, responsible_ids, weight_groups
 
@@ -30,7 +30,10 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objective": objective,
         "indicators": indicators,
         "reports": reports,
-        "open_periods": open_periods,
+        # The same predicate the service checks: no button that answers 403.
+        "open_periods": open_periods
+        if permissions.can_start_progress(request.user, objective)
+        else [],
         "weight_groups": [(group, group.share_of(objective.weight)) for group in groups],
         "timeline": selectors.objective_timeline(objective, indicators),
     }

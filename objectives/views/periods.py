@@ -10,12 +10,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from objectives import notifications, services
 from objectives.models import MonitoringPeriod, Progress
 from objectives.tables import PeriodTable
 from organisation.access import admin_entes, user_entes
+from piao.tables import configure_table
 
 
 def _managed_periods(user):
@@ -37,7 +37,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
         .order_by("-reference_date", "plan__title")
     )
     table = PeriodTable(periods)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    configure_table(request, table, {"per_page": 25})
     return render(request, "objectives/period_list.html", {"table": table})
 
 

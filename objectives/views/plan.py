@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from objectives import permissions, selectors, services
 from objectives.filters import ObjectiveFilter
 from objectives.forms import PlanApproveForm
 from objectives.plan_table import LazyPlanRows
 from objectives.tables import LazyRowsData, ObjectiveTable
+from piao.tables import configure_table
 
 PER_PAGE = 50
 FORMATS = ("pdf", "xlsx", "csv", "json")
@@ -39,7 +39,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response.status_code = 400
         return response
     table = ObjectiveTable(LazyRowsData(LazyPlanRows(plan, objective_filter.qs)), years=plan.years)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    configure_table(request, table, {"per_page": PER_PAGE})
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -47,11 +47,21 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page under the site's Content-Security-Policy: a violation fails the test, so that a
+    page of ours, the admin's or a library's that needs an inline script is found."""
     context = browser.new_context(locale="it-IT", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], "CSP violations in the browser console"
 
 
 @pytest.fixture

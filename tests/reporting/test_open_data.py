@@ -44,7 +44,8 @@ def test_plan_json_and_csv_publish_the_plan_without_private_data(client, esporta
     assert [o["code"] for o in document["objectives"]] == codes(esporta.plan)
     assert all(o["staff"] == "" and o["notes"] == "" for o in document["objectives"])
     assert "progress" not in document["objectives"][0]
-    assert document["objectives"][0]["dirigente"] == "Anna Alfieri"  # published in the PIAO
+    # No names: a result per objective next to its responsible is that person's evaluation.
+    assert document["objectives"][0]["dirigente"] is None and document["people"] == []
     text = client.get(url("opendata_plan", esporta.ente, esporta.plan.pk, "csv")).content.decode(
         "utf-8-sig"
     )
@@ -90,15 +91,17 @@ def test_validated_results_are_published_only_once_the_plan_is_validated(client,
     assert client.get(results).status_code == 404  # the plan is only approved
     Plan.objects.filter(pk=esporta.plan.pk).update(status=Plan.Status.VALIDATO)
     document = json.loads(client.get(results).content)
-    assert document["rows"] == [
-        {
-            "code": "1.1",
-            "title": "Finalità 1.1 della sezione",
-            "responsible": "Anna Alfieri",
-            "period": "31/12/2024",
-            "validated": 85,
-        }
-    ]
+    [row] = document["rows"]
+    assert row == {
+        "code": "1.1",
+        "title": "Finalità 1.1 della sezione",
+        "units": row["units"],
+        "period": "31/12/2024",
+        "validated": 85,
+        "reports": 1,
+    }
+    assert row["units"]  # the organisational units say who answers, not a person's name
+    assert document["distribution"][2] == {"from": 80, "to": 100, "objectives": 1}
     text = client.get(url("opendata_results", esporta.ente, esporta.plan.pk, "csv")).content
     assert "motivazione riservata" not in text.decode("utf-8-sig")
     assert "90" not in text.decode("utf-8-sig")  # the declared figure is not published
@@ -125,3 +128,27 @@ def test_open_data_queries_are_the_same_with_10_and_300_more_objectives(
     grow(esporta, 300, start=10)
     with django_assert_num_queries(queries):
         assert client.get(address).status_code == 200
+
+
+def test_no_open_data_file_names_a_person_while_the_results_are_published(client, esporta):
+    """The Garante's line: individual evaluations are not published (issue 10, finding 5)."""
+    from organisation.models import Person
+
+    validated_cycle(esporta)
+    Plan.objects.filter(pk=esporta.plan.pk).update(status=Plan.Status.VALIDATO)
+    names = list(Person.objects.filter(ente=esporta.ente).values_list("full_name", flat=True))
+    assert "Anna Alfieri" in names
+    pk = esporta.plan.pk
+    files = {
+        "index": client.get(url("opendata_index", esporta.ente)),
+        "plan.json": client.get(url("opendata_plan", esporta.ente, pk, "json")),
+        "plan.csv": client.get(url("opendata_plan", esporta.ente, pk, "csv")),
+        "results.json": client.get(url("opendata_results", esporta.ente, pk, "json")),
+        "results.csv": client.get(url("opendata_results", esporta.ente, pk, "csv")),
+    }
+    for name, response in files.items():
+        assert response.status_code == 200, name
+        text = response.content.decode("utf-8-sig")
+        assert [n for n in names if n in text] == [], name
+    results = files["results.csv"].content.decode("utf-8-sig")
+    assert "1.1" in results and "85" in results  # the per-objective result is still there
