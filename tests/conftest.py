@@ -2,6 +2,7 @@
 
 import io
 import os
+from functools import partial
 from types import SimpleNamespace
 from unittest import mock
 
@@ -12,6 +13,19 @@ from django.core.management import call_command
 from organisation.models import Membership
 from organisation.services import ensure_controllo_group
 from tests.factories import make_ente, make_person, make_plan, make_user
+from tests.queries import assert_num_queries
+
+
+@pytest.fixture
+def django_assert_num_queries():
+    """pytest-django's pin, printing the numbered SQL when it fails (without -v)."""
+    return assert_num_queries
+
+
+@pytest.fixture
+def django_assert_max_num_queries():
+    """pytest-django's ceiling, printing the numbered SQL when it fails (without -v)."""
+    return partial(assert_num_queries, exact=False)
 
 
 @pytest.fixture
