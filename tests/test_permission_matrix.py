@@ -168,8 +168,7 @@ class Entry:
 def k(**names: str) -> Callable:
     """kwargs from the side's rows: k(pk="plan") -> {"pk": side.plan.pk}."""
     return lambda d, side: {
-        name: getattr(getattr(d, side), attr).pk if isinstance(attr, str) else attr
-        for name, attr in names.items()
+        name: getattr(getattr(d, side), attr).pk for name, attr in names.items()
     }
 
 
@@ -455,6 +454,20 @@ REFERENCE = {
     "history": (200, 200),
     "redirect": (302, 302),
 }
+
+
+def _forged_validation(d, side) -> dict:
+    """The progress change form saying validato at 100%: no NdV, no event (issue 10, point 1)."""
+    from django.forms.models import model_to_dict
+
+    report = getattr(d, side).bozza
+    body = {k: v for k, v in model_to_dict(report).items() if v is not None and k != "ente"}
+    body |= {"status": "validato", "validated_achievement": "100", "declared_achievement": "100"}
+    return body | {"measurements-TOTAL_FORMS": "0", "measurements-INITIAL_FORMS": "0"}
+
+
+# The POST bodies of the admin's attacks (others post an empty form, or confirm a delete).
+FORGED = {("objectives.progress", "change"): _forged_validation}
 AXES = {"add": (403, 403), "change": (200, DONE)}
 ADMIN_MODELS = {
     "organisation.ente": ente_model(
@@ -518,7 +531,9 @@ def admin_entries() -> dict[str, Entry]:
             suffix = next(s for s, p in SUFFIX.items() if p == page)
             if prefix + suffix in names:
                 # A delete is confirmed with "post": the real thing, not its confirmation page.
-                data = (lambda d, side: {"post": "yes"}) if page == "delete" else None
+                data = FORGED.get((label, page))
+                if page == "delete":
+                    data = lambda d, side: {"post": "yes"}  # noqa: E731
                 entries[prefix + suffix] = Entry(_object_kwargs(label, page), get, post, data)
     return entries
 
