@@ -423,7 +423,8 @@ def ente_model(**pages) -> dict:
 PROTECTED = {"delete": (A(200), A(200))}
 READ_ONLY = {
     "add": (A(403, 403), A(403, 403)),
-    "change": (A(200), A(403, su=403)),
+    # A POST to a read-only admin is refused before the row is looked up: 403 whatever the row.
+    "change": (A(200), A(403, 403, su=403)),
     "delete": (A(403, 403), A(403, 403)),
 }
 
@@ -469,6 +470,7 @@ def _forged_validation(d, side) -> dict:
 # The POST bodies of the admin's attacks (others post an empty form, or confirm a delete).
 FORGED = {("objectives.progress", "change"): _forged_validation}
 AXES = {"add": (403, 403), "change": (200, DONE)}
+KEPT = {"delete": (200, 200)}
 ADMIN_MODELS = {
     "organisation.ente": ente_model(
         add=(A(403, 403, su=200), A(403, 403, su=200)),
@@ -487,9 +489,10 @@ ADMIN_MODELS = {
     "objectives.progress": ente_model(**READ_ONLY),
     "objectives.progressevent": ente_model(**READ_ONLY),
     "objectives.importrecord": ente_model(**READ_ONLY),
-    "objectives.missione": shared_model(controllo=REFERENCE),
+    # A missione has programmi, a user has audit events: the superuser's delete is refused too.
+    "objectives.missione": shared_model(controllo=REFERENCE, superuser=KEPT),
     "objectives.programma": shared_model(controllo=REFERENCE),
-    "auth.user": shared_model(controllo=NO_RIGHTS),
+    "auth.user": shared_model(controllo=NO_RIGHTS, superuser=KEPT),
     "auth.group": shared_model(controllo=NO_RIGHTS),
     # axes' login records: read-only (its own admin), the superuser may delete them.
     "axes.accessattempt": shared_model(controllo=NO_RIGHTS, superuser=AXES),
