@@ -32,6 +32,13 @@ PYTEST_ARGS ?= -n 2
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The suite without the browser journeys, and the browser journeys alone (tests/e2e, marker e2e).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not e2e"
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m e2e
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from objectives.demo import DEFAULT_DEMO_PASSWORD
+from tests.personas import DEMO_LOGINS
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -71,6 +72,7 @@ def demo_site(transactional_db, live_server, monkeypatch):
     call_command("load_demo", stdout=io.StringIO())
 
     def login(page, username: str) -> None:
+        username = DEMO_LOGINS.get(username, username)  # a persona's name, or a demo username
         page.goto(f"{live_server.url}/accesso/")
         page.get_by_label("Nome utente").fill(username)
         page.get_by_label("Password").fill(DEFAULT_DEMO_PASSWORD)

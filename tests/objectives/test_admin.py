@@ -188,7 +188,11 @@ def _autocomplete(client, field_name: str, term: str) -> list[str]:
 
 def test_autocomplete_offers_only_own_entes_people(world, client):
     client.force_login(world.controllo)
-    assert _autocomplete(client, "dirigente", "") == ["Anna Alfieri"]
+    assert _autocomplete(client, "dirigente", "") == [
+        "Anna Alfieri",
+        "Dario Donati",
+        "Elena Esposito",
+    ]
     assert _autocomplete(client, "dirigente", "Bertoli") == []  # a person of ente B
 
 

@@ -123,7 +123,7 @@ def test_other_entes_get_404_everywhere(scored, client, world):
     client.force_login(scored.segretario)
     assert (
         client.get(
-            reverse("reporting:dashboard_responsible", args=[scored.plan.pk, world.dirigente_a.pk])
+            reverse("reporting:dashboard_responsible", args=[scored.plan.pk, world.dirigente_b.pk])
         ).status_code
         == 404
     )
@@ -268,7 +268,7 @@ def test_plan_without_periods_says_so(world, client):
 def test_index_lists_the_plans_of_the_users_entes(scored, client, world):
     client.force_login(scored.viewer)
     html = client.get(reverse("reporting:dashboard_index")).content.decode()
-    assert dashboard(scored.plan) in html and dashboard(world.plan_a) not in html
+    assert dashboard(scored.plan) in html and dashboard(world.plan_b) not in html
 
 
 def test_explaining_a_person_of_another_ente_is_a_404(scored, client, world):

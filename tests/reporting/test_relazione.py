@@ -142,7 +142,7 @@ def test_the_relazione_pdf_is_a_background_job(results, client):
     )
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.status == "done" and job.pages >= 1
-    assert job.file_name == "ciclo-relazione-performance-2024.pdf"
+    assert job.file_name == "alfa-relazione-performance-2024.pdf"
     bad = client.post(
         reverse("reporting:export_job_start", args=[results.plan.pk]),
         {"kind": "relazione", "format": "pdf", "year": "2031"},
