@@ -114,7 +114,7 @@ class Plan(models.Model):
         validators=[validate_scoring_rules],
         help_text=_(
             "Fasce di raggiungimento, soglia di rischio, prerequisiti, fasce della retribuzione "
-            "di risultato: vedi objectives/scoring_rules.py."
+            "di risultato. Si modificano più comodamente da Cruscotto → Regole di punteggio."
         ),
     )
 
@@ -158,6 +158,12 @@ class Plan(models.Model):
     @property
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
+
+    @property
+    def is_content_editable(self) -> bool:
+        """Objectives, indicators and targets change freely only while the plan is a draft;
+        after approval they change through a variazione, after validation never."""
+        return self.status == self.Status.BOZZA
 
     @property
     def weights_must_total_100(self) -> bool:
@@ -446,6 +452,8 @@ class MonitoringPeriod(models.Model):
     reference_date = models.DateField(_("data di riferimento"))
     due_date = models.DateField(_("scadenza per l'invio"), null=True, blank=True)
     is_open = models.BooleanField(_("aperto"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("periodo di monitoraggio")

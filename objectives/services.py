@@ -434,6 +434,7 @@ def period_open(*, period_id: int, acting_user) -> int:
     if not permissions.can_manage_periods(acting_user, period.ente_id):
         raise PermissionDenied
     period.is_open = True
+    period._history_user = acting_user
     period.save(update_fields=["is_open"])
     return progress_rows_ensure(period=period)
 
@@ -444,7 +445,35 @@ def period_close(*, period_id: int, acting_user) -> MonitoringPeriod:
     if not permissions.can_manage_periods(acting_user, period.ente_id):
         raise PermissionDenied
     period.is_open = False
+    period._history_user = acting_user
     period.save(update_fields=["is_open"])
+    return period
+
+
+@transaction.atomic
+def period_create(
+    *,
+    plan_id: int,
+    name: str,
+    reference_date,
+    due_date=None,
+    acting_user,
+) -> MonitoringPeriod:
+    """A new monitoring period of the plan, closed: opening it is period_open's job."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    if not permissions.can_manage_periods(acting_user, plan.ente_id):
+        raise PermissionDenied
+    period = MonitoringPeriod(
+        ente_id=plan.ente_id,
+        plan=plan,
+        name=name,
+        reference_date=reference_date,
+        due_date=due_date,
+        is_open=False,
+    )
+    period.full_clean()
+    period._history_user = acting_user
+    period.save()
     return period
 
 

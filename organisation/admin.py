@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
 
@@ -72,6 +73,40 @@ class EnteScopedAdmin(EnteScopedFieldsMixin, admin.ModelAdmin):
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is shown, never written back: simple-history's form view saves a POST
+        # even with revert disabled, and a revert would write around the workflow's services.
+        if request.method != "GET":
+            raise PermissionDenied
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        request.piao_history_readonly = True  # every field shown as text, none as an input
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "piao_history_readonly", False):
+            readonly += [
+                field.name
+                for field in self.model._meta.get_fields()
+                if field.concrete and not field.auto_created and field.name not in readonly
+            ]
+        return readonly
+
+
+class ReadOnlyAdminMixin:
+    """Shown in the admin, written only by the app's services: no add, change or delete for
+    anyone, superusers included."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Ente)

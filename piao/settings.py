@@ -147,6 +147,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
 
+# History pages show the past; they never write it back around the workflow's services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
