@@ -24,7 +24,12 @@ from objectives.models import (
     Target,
 )
 from objectives.weights import WeightGroup, objective_groups, weight_groups
-from organisation.admin import EnteScopedAdmin, EnteScopedFieldsMixin, ReadOnlyAdminMixin
+from organisation.admin import (
+    EnteScopedAdmin,
+    EnteScopedFieldsMixin,
+    LabelledTabularMixin,
+    ReadOnlyAdminMixin,
+)
 from piao.formatting import format_percent
 
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
@@ -239,7 +244,12 @@ class PlanAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
         return _weight_groups_table(groups)
 
 
-class TargetInline(PlanContentLockInline, EnteScopedFieldsMixin, nested_admin.NestedTabularInline):
+class TargetInline(
+    PlanContentLockInline,
+    LabelledTabularMixin,
+    EnteScopedFieldsMixin,
+    nested_admin.NestedTabularInline,
+):
     model = Target
     extra = 0
     fields = ["year", "comparator", "value", "date", "relative_to_year", "text"]
