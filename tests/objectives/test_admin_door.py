@@ -490,3 +490,25 @@ def test_plan_lock_is_looked_up_once_per_page_whatever_the_indicators(world, cli
     for i in range(5):
         make_indicator(objective, order=i + 1, targets=[(2024, 1), (2025, 2)])
     assert plan_lookups() == 2
+
+
+def test_period_create_service_checks_the_role_and_the_plans_years(world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from objectives.services import period_create
+
+    with pytest.raises(PermissionDenied):
+        period_create(
+            plan_id=world.plan_a.pk,
+            name="31/12/2024",
+            reference_date=dt.date(2024, 12, 31),
+            acting_user=world.outsider,
+        )
+    with pytest.raises(ValidationError, match="fuori dagli anni del piano"):
+        period_create(
+            plan_id=world.plan_a.pk,
+            name="31/12/2031",
+            reference_date=dt.date(2031, 12, 31),
+            acting_user=world.controllo,
+        )
+    assert not MonitoringPeriod.objects.exists()
