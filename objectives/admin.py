@@ -1,11 +1,14 @@
 import nested_admin
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from objectives import permissions, services
 from objectives.models import (
     Evidence,
     ImportRecord,
@@ -21,7 +24,12 @@ from objectives.models import (
     Target,
 )
 from objectives.weights import WeightGroup, objective_groups, weight_groups
-from organisation.admin import EnteScopedAdmin, EnteScopedFieldsMixin
+from organisation.admin import (
+    EnteScopedAdmin,
+    EnteScopedFieldsMixin,
+    LabelledTabularMixin,
+    ReadOnlyAdminMixin,
+)
 from piao.formatting import format_percent
 
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
@@ -79,26 +87,145 @@ def _weight_groups_table(groups: list[WeightGroup]) -> str:
     )
 
 
-class MonitoringPeriodInline(admin.TabularInline):
+def _plan_of(request, obj) -> Plan | None:
+    """The plan an objective, indicator or target belongs to (None for a row not yet saved).
+
+    Looked up by the parent's id, once per request: a nested inline asks for every row."""
+    if obj is None or not obj.pk:
+        return None
+    if isinstance(obj, Objective):
+        key = ("pk", obj.plan_id)
+    elif isinstance(obj, Indicator):
+        key = ("objectives", obj.objective_id)
+    elif isinstance(obj, Target):
+        key = ("objectives__indicators", obj.indicator_id)
+    else:
+        return None
+    cache = request.__dict__.setdefault("piao_plans", {})
+    if key not in cache:
+        cache[key] = Plan.objects.only("status").filter(**dict([key])).first()
+    return cache[key]
+
+
+def content_lock_message(plan: Plan) -> str:
+    """Why the plan's objectives, indicators and targets are read-only (Italian, for the user)."""
+    if plan.status == Plan.Status.VALIDATO:
+        return _("Il piano è validato: i suoi contenuti non si modificano più.")
+    return _("Il piano è %(status)s: le modifiche passano da una variazione.") % {
+        "status": plan.get_status_display().lower()
+    }
+
+
+class PlanContentLockMixin:
+    """Objectives, indicators and targets are edited in the admin only while their plan is a
+    draft (`Plan.is_content_editable`); past it their pages are read-only and say why."""
+
+    def _editable(self, request, obj) -> bool:
+        plan = _plan_of(request, obj)
+        return plan is None or plan.is_content_editable
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+
+class PlanContentLockAdmin(PlanContentLockMixin):
+    """The model admin side: the parent choices offer only draft plans' rows, and the change
+    page of a locked row tells the user why it cannot be changed."""
+
+    # field name -> lookup from its related model to the plan
+    content_parent: tuple[str, str] = ("", "")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        name, to_plan = self.content_parent
+        if field is not None and db_field.name == name:
+            field.queryset = field.queryset.filter(**{f"{to_plan}status": Plan.Status.BOZZA})
+        return field
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Django passes obj by keyword; nested_admin's override takes it third.
+        plan = _plan_of(request, kwargs.get("obj"))
+        if request.method == "GET" and plan is not None and not plan.is_content_editable:
+            self.message_user(request, content_lock_message(plan), messages.WARNING)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+class PlanContentLockInline(PlanContentLockMixin):
+    """The inline side: `obj` is the parent row (the objective, or the indicator of a target)."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+
+class MonitoringPeriodInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The plan's periods, shown: created, opened and closed through the services."""
+
     model = MonitoringPeriod
     extra = 0
     fields = ["name", "reference_date", "due_date", "is_open"]
+    show_change_link = True
+
+
+RULE_FIELDS = ("achievement_cap", "weight_categories", "scoring_rules")
 
 
 @admin.register(Plan)
-class PlanAdmin(EnteScopedAdmin):
+class PlanAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "ente", "first_year", "last_year", "status", "objective_count"]
     list_filter = [("ente", RELATED_ONLY), "status", "first_year"]
     list_select_related = ["ente"]
     search_fields = ["title", "ente__name"]
-    readonly_fields = ["weight_groups_summary"]
     inlines = [MonitoringPeriodInline]
     fieldsets = [
         (None, {"fields": ["ente", "title", "first_year", "last_year", "status"]}),
         (_("Approvazione"), {"fields": ["approval_act_number", "approval_act_date"]}),
         (_("Pesi"), {"fields": ["weight_mode", "weight_categories", "weight_groups_summary"]}),
-        (_("Regole di punteggio (SMVP)"), {"fields": ["scoring_rules"]}),
+        (_("Regole di punteggio (SMVP)"), {"fields": ["achievement_cap", "scoring_rules"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The status and the approval act move only through the plan's lifecycle services.
+        readonly = [
+            *super().get_readonly_fields(request, obj),
+            "status",
+            "approval_act_number",
+            "approval_act_date",
+            "weight_groups_summary",
+        ]
+        if obj is not None:
+            readonly.append("ente")
+            if not obj.is_content_editable:
+                readonly += ["title", "first_year", "last_year", "weight_mode"]
+            if not permissions.can_edit_scoring_rules(request.user, obj.ente_id):
+                readonly += list(RULE_FIELDS)
+        return list(dict.fromkeys(readonly))
+
+    def save_model(self, request, obj, form, change):
+        # The rules go through their service, which re-weighs the objectives weighed by
+        # category and keeps the change in the plan's history with the user.
+        rules = {name: getattr(obj, name) for name in RULE_FIELDS}
+        rules_changed = change and any(name in form.changed_data for name in RULE_FIELDS)
+        if rules_changed:
+            stored = Plan.objects.only(*RULE_FIELDS).get(pk=obj.pk)
+            for name in RULE_FIELDS:
+                setattr(obj, name, getattr(stored, name))
+        super().save_model(request, obj, form, change)
+        if rules_changed:
+            plan, reweighed = services.plan_scoring_rules_update(
+                plan_id=obj.pk, acting_user=request.user, **rules
+            )
+            for name in RULE_FIELDS:
+                setattr(obj, name, getattr(plan, name))
+            if reweighed:
+                self.message_user(
+                    request,
+                    _("Regole aggiornate: %(n)s obiettivi hanno ora il peso della loro categoria.")
+                    % {"n": reweighed},
+                    messages.INFO,
+                )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_objectives=Count("objectives"))
@@ -116,13 +243,13 @@ class PlanAdmin(EnteScopedAdmin):
         )
         return _weight_groups_table(groups)
 
-    def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            inline_form.instance.ente_id = form.instance.ente_id
-        formset.save()
 
-
-class TargetInline(EnteScopedFieldsMixin, nested_admin.NestedTabularInline):
+class TargetInline(
+    PlanContentLockInline,
+    LabelledTabularMixin,
+    EnteScopedFieldsMixin,
+    nested_admin.NestedTabularInline,
+):
     model = Target
     extra = 0
     fields = ["year", "comparator", "value", "date", "relative_to_year", "text"]
@@ -133,7 +260,9 @@ class TargetInline(EnteScopedFieldsMixin, nested_admin.NestedTabularInline):
     }
 
 
-class IndicatorInline(EnteScopedFieldsMixin, nested_admin.NestedStackedInline):
+class IndicatorInline(
+    PlanContentLockInline, EnteScopedFieldsMixin, nested_admin.NestedStackedInline
+):
     model = Indicator
     extra = 0
     inlines = [TargetInline]
@@ -161,6 +290,8 @@ class ObjectiveAdminForm(forms.ModelForm):
         plan = cleaned.get("plan")
         if plan is None:
             return cleaned
+        if not plan.is_content_editable:
+            raise forms.ValidationError(content_lock_message(plan))
         for field in ("org_units", "assignees"):
             others = [item for item in cleaned.get(field) or [] if item.ente_id != plan.ente_id]
             if others:
@@ -171,8 +302,11 @@ class ObjectiveAdminForm(forms.ModelForm):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(EnteScopedAdmin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+class ObjectiveAdmin(
+    PlanContentLockAdmin, EnteScopedAdmin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin
+):
     form = ObjectiveAdminForm
+    content_parent = ("plan", "")
     list_display = [
         "code",
         "short_title",
@@ -296,15 +430,19 @@ class ObjectiveAdmin(EnteScopedAdmin, SimpleHistoryAdmin, nested_admin.NestedMod
         return format_html("<ul>{}</ul>", rows) if mine else "—"
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(ReadOnlyAdminMixin, EnteScopedFieldsMixin, admin.TabularInline):
+    """The measured values of a report: entered by its responsible on the report page."""
+
     model = Measurement
     extra = 0
     fields = ["indicator", "value_number", "value_date", "value_bool", "value_text"]
-    raw_id_fields = ["indicator"]
 
 
 @admin.register(Progress)
-class ProgressAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
+class ProgressAdmin(ReadOnlyAdminMixin, EnteScopedAdmin, SimpleHistoryAdmin):
+    """Reports are read here; every save and transition goes through the app's workflow
+    (objectives/services.py), which checks the role, bumps the version and writes the event."""
+
     list_display = [
         "objective",
         "responsible",
@@ -323,46 +461,138 @@ class ProgressAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
     readonly_fields = ["excluded_reason", "excluded_by", "excluded_at"]
     inlines = [MeasurementInline]
 
-    def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            inline_form.instance.ente_id = form.instance.ente_id
-        formset.save()
+    def view_on_site(self, progress: Progress) -> str:
+        return reverse("objectives:progress_detail", args=[progress.pk])
+
+
+class IndicatorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        exclude = ["ente"]  # noqa: DJ006 - derived from the objective's plan
+
+    def clean(self):
+        cleaned = super().clean()
+        objective = cleaned.get("objective")
+        if objective is not None and not objective.plan.is_content_editable:
+            raise forms.ValidationError(content_lock_message(objective.plan))
+        return cleaned
+
+
+class TargetAdminForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        exclude = ["ente"]  # noqa: DJ006 - derived from the indicator's plan
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator = cleaned.get("indicator")
+        if indicator is not None and not indicator.objective.plan.is_content_editable:
+            raise forms.ValidationError(content_lock_message(indicator.objective.plan))
+        return cleaned
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(PlanContentLockAdmin, EnteScopedAdmin, SimpleHistoryAdmin):
+    form = IndicatorAdminForm
+    content_parent = ("objective", "plan__")
     list_display = ["description", "objective", "kind", "unit", "direction", "baseline_text"]
     list_filter = [("objective__plan", RELATED_ONLY), "kind", "direction"]
     list_select_related = ["objective"]
     search_fields = ["description", "objective__code", "objective__title"]
     autocomplete_fields = ["objective"]
-    exclude = ["ente"]
 
 
 @admin.register(Target)
-class TargetAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
+class TargetAdmin(PlanContentLockAdmin, EnteScopedAdmin, SimpleHistoryAdmin):
+    form = TargetAdminForm
+    content_parent = ("indicator", "objective__plan__")
     list_display = ["indicator", "year", "comparator", "value", "date", "text"]
     list_filter = [("indicator__objective__plan", RELATED_ONLY), "year", "comparator"]
     list_select_related = ["indicator"]
     search_fields = ["text", "indicator__description", "indicator__objective__code"]
     raw_id_fields = ["indicator"]
-    exclude = ["ente"]
+
+
+class MonitoringPeriodAdminForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringPeriod
+        fields = ["plan", "name", "reference_date", "due_date"]
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, name = cleaned.get("plan"), cleaned.get("name")
+        if plan is not None and name and plan.periods.filter(name=name).exists():
+            self.add_error("name", _("Il piano ha già un periodo con questo nome."))
+        return cleaned
 
 
 @admin.register(MonitoringPeriod)
-class MonitoringPeriodAdmin(EnteScopedAdmin):
+class MonitoringPeriodAdmin(EnteScopedAdmin, SimpleHistoryAdmin):
+    """Periods are created here through `period_create`; opening one (which creates its draft
+    reports) and closing it go through `period_open`/`period_close`, as on the app's page."""
+
     list_display = ["name", "plan", "reference_date", "due_date", "is_open"]
     list_filter = [("plan", RELATED_ONLY), "is_open"]
     list_select_related = ["plan"]
     search_fields = ["name", "plan__title"]
-    exclude = ["ente"]
-    # Recorded by the period_close and year-validation services, never typed.
-    readonly_fields = ["closed_at", "rules", "frozen_at"]
+    form = MonitoringPeriodAdminForm
+    fields = ["plan", "name", "reference_date", "due_date", "is_open", "closed_at", "frozen_at"]
+    # Recorded by the period services (open, close, the year's validation), never typed.
+    readonly_fields = ["is_open", "closed_at", "frozen_at"]
+    actions = ["open_periods", "close_periods"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def view_on_site(self, period: MonitoringPeriod) -> str:
+        return reverse("objectives:period_list")
+
+    def save_model(self, request, obj, form, change):
+        period = services.period_create(
+            plan_id=obj.plan_id,
+            name=obj.name,
+            reference_date=obj.reference_date,
+            due_date=obj.due_date,
+            acting_user=request.user,
+        )
+        obj.pk, obj.ente_id = period.pk, period.ente_id
+
+    def _run(self, request, queryset, service, done: str) -> None:
+        for period in queryset:
+            try:
+                result = service(period_id=period.pk, acting_user=request.user)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("%(period)s: solo il controllo di gestione dell'ente gestisce i periodi.")
+                    % {"period": period},
+                    messages.ERROR,
+                )
+            except services.WorkflowError as exc:
+                self.message_user(request, f"{period}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, done % {"period": period, "n": result})
+
+    @admin.action(description=_("Apri i periodi selezionati (crea gli avanzamenti in bozza)"))
+    def open_periods(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.period_open,
+            _("%(period)s aperto: %(n)s nuovi avanzamenti in bozza."),
+        )
+
+    @admin.action(description=_("Chiudi i periodi selezionati"))
+    def close_periods(self, request, queryset):
+        self._run(request, queryset, services.period_close, _("%(period)s chiuso."))
 
 
 @admin.register(ProgressEvent)
-class ProgressEventAdmin(EnteScopedAdmin):
-    """The audit trail: read-only, for everyone."""
+class ProgressEventAdmin(ReadOnlyAdminMixin, EnteScopedAdmin):
+    """The audit trail: append-only, written by the services; nobody adds, changes or deletes."""
 
     list_display = ["at", "progress", "action", "from_status", "to_status", "actor"]
     list_filter = ["action", ("progress__period", RELATED_ONLY)]
@@ -380,7 +610,7 @@ class ProgressEventAdmin(EnteScopedAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(EnteScopedAdmin):
+class ImportRecordAdmin(ReadOnlyAdminMixin, EnteScopedAdmin):
     """Every import, accepted or refused: read-only, like a register."""
 
     list_display = [
@@ -400,21 +630,11 @@ class ImportRecordAdmin(EnteScopedAdmin):
     search_fields = ["file_name", "sha256", "plan_title", "ente_slug"]
     date_hierarchy = "created_at"
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in ImportRecord._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(EnteScopedAdmin):
+class EvidenceAdmin(ReadOnlyAdminMixin, EnteScopedAdmin):
+    """Evidence is added and removed by the responsible on the report page (audited there)."""
+
     list_display = [
         "original_name",
         "progress",
@@ -440,6 +660,3 @@ class EvidenceAdmin(EnteScopedAdmin):
         "progress",
     ]
     exclude = ["ente"]
-
-    def has_add_permission(self, request):
-        return False  # evidence is added by the responsible, through the report page

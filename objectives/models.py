@@ -114,7 +114,7 @@ class Plan(models.Model):
         validators=[validate_scoring_rules],
         help_text=_(
             "Fasce di raggiungimento, soglia di rischio, prerequisiti, fasce della retribuzione "
-            "di risultato: vedi objectives/scoring_rules.py."
+            "di risultato. Si modificano più comodamente da Cruscotto → Regole di punteggio."
         ),
     )
 
@@ -533,6 +533,8 @@ class MonitoringPeriod(models.Model):
         blank=True,
         help_text=_("Da allora risultati, punteggi e fasce del periodo sono definitivi."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("periodo di monitoraggio")

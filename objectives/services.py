@@ -506,6 +506,7 @@ def period_open(*, period_id: int, acting_user) -> int:
     period.is_open = True
     period.closed_at = None
     period.rules = None  # while open, the plan's rules in force count
+    period._history_user = acting_user
     period.save(update_fields=["is_open", "closed_at", "rules"])
     return progress_rows_ensure(period=period)
 
@@ -531,6 +532,7 @@ def period_close(*, period_id: int, acting_user) -> MonitoringPeriod:
     period.is_open = False
     period.closed_at = timezone.now()
     period.rules = rules_in_force(plan)
+    period._history_user = acting_user
     period.save(update_fields=["is_open", "closed_at", "rules"])
     return period
 
@@ -650,6 +652,33 @@ def plan_year_freeze(*, plan_id: int, year: int, acting_user) -> list[Monitoring
             reason=_("Validato: il NdV ha validato l'ultimo anno (%(year)s)") % {"year": year},
         )
     return periods
+
+
+@transaction.atomic
+def period_create(
+    *,
+    plan_id: int,
+    name: str,
+    reference_date,
+    due_date=None,
+    acting_user,
+) -> MonitoringPeriod:
+    """A new monitoring period of the plan, closed: opening it is period_open's job."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    if not permissions.can_manage_periods(acting_user, plan.ente_id):
+        raise PermissionDenied
+    period = MonitoringPeriod(
+        ente_id=plan.ente_id,
+        plan=plan,
+        name=name,
+        reference_date=reference_date,
+        due_date=due_date,
+        is_open=False,
+    )
+    period.full_clean()
+    period._history_user = acting_user
+    period.save()
+    return period
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from organisation.access import admin_entes
 from organisation.models import Assignment, Ente, Membership, OrgUnit, Person
@@ -73,6 +75,59 @@ class EnteScopedAdmin(EnteScopedFieldsMixin, admin.ModelAdmin):
             raise Http404
         return super().history_view(request, object_id, extra_context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is shown, never written back: simple-history's form view saves a POST
+        # even with revert disabled, and a revert would write around the workflow's services.
+        if request.method != "GET":
+            raise PermissionDenied
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        request.piao_history_readonly = True  # every field shown as text, none as an input
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "piao_history_readonly", False):
+            readonly += [
+                field.name
+                for field in self.model._meta.get_fields()
+                if field.concrete and not field.auto_created and field.name not in readonly
+            ]
+        return readonly
+
+
+class LabelledTabularMixin:
+    """A tabular inline names its columns only in the heading row; each input gets its own
+    accessible name, so that a screen reader says what it is (axe: label, select-name)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = _("Elimina")
+
+        Labelled.__name__ = formset.__name__
+        return Labelled
+
+
+class ReadOnlyAdminMixin:
+    """Shown in the admin, written only by the app's services: no add, change or delete for
+    anyone, superusers included."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Ente)
 class EnteAdmin(EnteScopedAdmin):
@@ -92,7 +147,7 @@ class OrgUnitAdmin(EnteScopedAdmin):
     ordering = ["ente", "kind", "code", "name"]
 
 
-class AssignmentInline(EnteScopedFieldsMixin, admin.TabularInline):
+class AssignmentInline(LabelledTabularMixin, EnteScopedFieldsMixin, admin.TabularInline):
     model = Assignment
     fk_name = "person"
     extra = 0

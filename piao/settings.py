@@ -156,6 +156,9 @@ AXES_VERBOSE = False
 # Behind a proxy every login comes from the proxy's address: throttle on the client's instead.
 AXES_CLIENT_IP_CALLABLE = "piao.proxy.client_ip"
 
+# History pages show the past; they never write it back around the workflow's services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"

@@ -73,12 +73,12 @@ ADMIN_PAGES = {
     "objectives_missione": (10, 8),
     "objectives_programma": (11, 9),
     "objectives_plan": (12, 15),
-    "objectives_objective": (19, 21),
-    "objectives_indicator": (12, 10),
-    "objectives_target": (13, 10),
-    "objectives_monitoringperiod": (13, 12),
-    "objectives_progress": (13, 22),
-    "objectives_progressevent": (14, 21),
+    "objectives_objective": (19, 23),
+    "objectives_indicator": (12, 11),
+    "objectives_target": (13, 11),
+    "objectives_monitoringperiod": (13, 11),
+    "objectives_progress": (13, 15),
+    "objectives_progressevent": (14, 10),
 }
 MODELS = {
     "organisation_ente": Ente,

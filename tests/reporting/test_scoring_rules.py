@@ -170,6 +170,7 @@ def admin_post(world, **fields):
         "status": "bozza",
         "weight_mode": "percent",
         "weight_categories": "{}",
+        "achievement_cap": "100",
         "periods-TOTAL_FORMS": 0,
         "periods-INITIAL_FORMS": 0,
     } | fields
