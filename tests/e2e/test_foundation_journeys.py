@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from objectives.models import Objective, Target
+from objectives.models import Objective, Plan, Target
 
 pytestmark = pytest.mark.e2e
 
@@ -40,15 +40,19 @@ def test_controllo_finds_both_plans_and_their_objectives(page, demo_site):
     expect(page.locator("#result_list")).to_contain_text("1.1.5")
     page.get_by_role("link", name="1.1.5").click()
     expect(page.locator("h2", has_text="Indicatori")).to_be_visible()
-    expect(page.locator("#id_indicators-0-description")).to_have_value(
-        "Percentuale di servizi a pagamento tramite PagoPa"
-    )
-    expect(page.locator("input[name='indicators-0-targets-0-year']")).to_have_value("2022")
+    # The demo plan is past its draft: its content is shown, read-only, with the reason.
+    expect(page.get_by_text("le modifiche passano da una variazione").first).to_be_visible()
+    expect(page.locator("#id_indicators-0-description")).to_have_count(0)
+    expect(
+        page.get_by_text("Percentuale di servizi a pagamento tramite PagoPa").first
+    ).to_be_visible()
     expect(page.get_by_text("Giulio Nardi: 10%")).to_be_visible()
 
 
 def test_bad_values_typed_in_the_admin_are_explained_and_not_saved(page, demo_site):
     objective = Objective.objects.get(plan__ente__slug="montepulciano", code="1.1.7")
+    # Content is edited in the admin only while its plan is a draft (bozza).
+    Plan.objects.filter(pk=objective.plan_id).update(status=Plan.Status.BOZZA)
     target = Target.objects.filter(indicator__objective=objective).order_by("year").first()
     demo_site(page, "controllo")
     page.goto(f"{demo_site.url}/admin/objectives/objective/{objective.pk}/change/")
