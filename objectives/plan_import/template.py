@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from objectives.plan_import.layout import Column, layout_columns
+from objectives.plan_layout import Column, layout_columns
 
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 

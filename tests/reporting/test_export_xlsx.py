@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from objectives.models import Objective, Plan, Target
 from objectives.selectors import plan_objectives
-from reporting.exports import plan_to_csv, plan_to_json
-from reporting.xlsx import plan_workbook
+from reporting.exports.plan import plan_to_csv, plan_to_json
+from reporting.exports.workbook import plan_workbook
 from tests.objectives.plan_import.test_round_trip import comparable, reimport
 from tests.reporting.exports_data import codes, plan_with_units
 

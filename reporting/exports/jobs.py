@@ -86,10 +86,12 @@ def render_export(
     plan: Plan, kind: str, fmt: str, *, query=None, year=None, progress=None
 ) -> tuple[bytes, int | None]:
     """The document's bytes and, for a PDF, its page count."""
-    from reporting import exports, pdf, xlsx
+    from reporting.exports import pdf
+    from reporting.exports import plan as exports
+    from reporting.exports import workbook as xlsx
 
     if kind == ExportJob.Kind.RELAZIONE:
-        from reporting import relazione
+        from reporting.exports import relazione
 
         if not fmt.startswith("pdf"):
             raise ExportInputError("La Relazione si esporta in PDF.")
@@ -455,7 +457,7 @@ def _record_lost_task(task_id: str, now) -> None:
     DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
         status="FAILED",
         finished_at=now,
-        exception_class_path="reporting.jobs.WorkerLost",
+        exception_class_path="reporting.exports.jobs.WorkerLost",
         traceback="The worker running this task stopped beating; the export job was recovered.",
     )
 

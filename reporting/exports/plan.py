@@ -11,8 +11,8 @@ from objectives.plan_table import plan_columns, plan_rows
 from objectives.selectors import plan_objectives as page_objectives
 from objectives.weights import weight_groups, weight_share
 from organisation.models import Assignment
+from reporting.exports.tabular import Field, rows_to_csv
 from reporting.selectors import plan_objectives
-from reporting.tabular import Field, rows_to_csv
 
 
 def _number(value: Decimal | None) -> float | int | None:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reporting.cells import neutralise
+from reporting.exports.cells import neutralise
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The plan as XLSX in the canonical layout (objectives/plan_import/layout.py), which imports back.
+"""The plan as XLSX in the canonical layout (objectives/plan_layout.py), which imports back.
 
 One row per indicator; weights, values and years are numbers, dates are dates, and every target
 year has its own columns. The rows come from `plan_to_json`, so the spreadsheet says what the
@@ -14,10 +14,10 @@ import re
 from django.utils import timezone
 
 from objectives.models import Indicator, Target
-from objectives.plan_import.layout import Column, layout_columns
 from objectives.plan_import.template import _cell, write_table
-from reporting.cells import neutralise
-from reporting.exports import plan_to_json
+from objectives.plan_layout import Column, layout_columns
+from reporting.exports.cells import neutralise
+from reporting.exports.plan import plan_to_json
 
 UNIT_ROLES = {"dipartimento": "area", "servizio": "servizio", "ufficio": "ufficio"}
 
@@ -263,7 +263,7 @@ def plan_workbook(plan, *, only=None) -> bytes:
     from objectives.plan_table import dipartimento_of, objective_row, plan_columns
     from objectives.rules import Posts
     from objectives.weights import weight_groups
-    from reporting.exports import objective_document
+    from reporting.exports.plan import objective_document
     from reporting.selectors import plan_objectives
 
     groups = weight_groups([plan.pk])

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import django_tables2 as tables
 
-from reporting.cells import neutralise
+from reporting.exports.cells import neutralise
 
 
 def _raw(value):
