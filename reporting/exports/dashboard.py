@@ -1,7 +1,5 @@
 """A dashboard table as CSV or XLSX: the same columns as on the page, every row, raw numbers."""
 
-import csv
-import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -9,6 +7,7 @@ from decimal import Decimal
 import django_tables2 as tables
 
 from reporting.exports.cells import neutralise
+from reporting.exports.csv import PEOPLE
 
 
 def _raw(value):
@@ -27,25 +26,10 @@ def table_values(table: tables.Table) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return str(value).replace(".", ",")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return neutralise(str(value))
-
-
-def table_to_csv(table: tables.Table) -> str:
-    """Semicolon-separated, decimal comma: what a spreadsheet set to Italian opens cleanly."""
+def table_to_csv(table: tables.Table) -> bytes:
+    """The table for a person's spreadsheet (reporting.exports.csv.PEOPLE)."""
     header, rows = table_values(table)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return out.getvalue()
+    return PEOPLE.write(header, rows)
 
 
 def table_to_xlsx(table: tables.Table, *, title: str) -> bytes:

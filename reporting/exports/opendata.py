@@ -22,6 +22,7 @@ from objectives.models import MonitoringPeriod, Objective, Plan, Progress
 from objectives.plan_table import plan_rows
 from objectives.selectors import plan_objectives as page_objectives
 from organisation.models import Ente
+from reporting.exports.csv import OPEN_DATA
 from reporting.exports.plan import plan_fields, plan_to_json
 from reporting.exports.tabular import Field, rows_to_csv
 
@@ -77,7 +78,12 @@ def public_plan_json(plan: Plan) -> dict:
 def public_plan_csv(plan: Plan) -> bytes:
     """The plan's table without the columns that name people."""
     fields = [f for f in plan_fields(plan) if f.key not in PERSON_COLUMNS]
-    return rows_to_csv(fields, plan_rows(plan, page_objectives(plan)))
+    return rows_to_csv(fields, plan_rows(plan, page_objectives(plan)), OPEN_DATA)
+
+
+def results_csv(rows: list[dict]) -> bytes:
+    """The validated results (`validated_results`) as open data."""
+    return rows_to_csv(RESULT_FIELDS, rows, OPEN_DATA)
 
 
 def validated_results(plan: Plan) -> list[dict]:

@@ -4,7 +4,6 @@ A list's download takes the columns of the table the page shows (django-tables2)
 the same columns and exactly the filtered rows; every text cell goes through `neutralise`.
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from reporting.exports.cells import neutralise
+from reporting.exports.csv import PEOPLE, Dialect
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,18 @@ def _plain(value):
     return value
 
 
-def rows_to_csv(fields: list[Field], rows: list[dict]) -> bytes:
-    """UTF-8 with a BOM (so that Excel reads the accents), comma-separated, dot decimals."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f.header for f in fields])
-    for row in rows:
-        writer.writerow(
-            ["" if (value := _plain(row.get(f.key))) is None else neutralise(value) for f in fields]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def rows_to_csv(fields: list[Field], rows: list[dict], dialect: Dialect = PEOPLE) -> bytes:
+    """The rows as CSV in `dialect` (reporting.exports.csv): a person's download unless said."""
+    return dialect.write(
+        [f.header for f in fields],
+        ([_number(row.get(f.key)) for f in fields] for row in rows),
+    )
 
 
 def rows_to_json(fields: list[Field], rows: list[dict], *, meta: dict) -> bytes:

@@ -17,9 +17,10 @@ from reporting.exports.opendata import (
     public_plan_csv,
     public_plan_json,
     published_plans,
+    results_csv,
     validated_results,
 )
-from reporting.exports.tabular import rows_to_csv, rows_to_json
+from reporting.exports.tabular import rows_to_json
 
 
 def _file(data: bytes, fmt: str, name: str) -> HttpResponse:
@@ -57,7 +58,7 @@ def results_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResp
         raise Http404
     rows = validated_results(plan)
     if fmt == "csv":
-        data = rows_to_csv(RESULT_FIELDS, rows)
+        data = results_csv(rows)
     else:
         meta = {
             "schema": "piao.results/1",

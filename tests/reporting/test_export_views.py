@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    """A download for people (reporting.exports.csv.PEOPLE): BOM, semicolons."""
+    assert response.content.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def export_url(plan, fmt: str, query: str = "") -> str:
