@@ -35,7 +35,7 @@ from django_tasks.backends.immediate import ImmediateBackend
 
 from objectives.filters import ObjectiveFilter
 from objectives.models import Plan
-from objectives.selectors import plan_objectives as page_objectives
+from objectives.selectors import plan_objectives
 from reporting.models import ExportJob
 
 MIME = {
@@ -68,7 +68,7 @@ def filtered_objectives(plan: Plan, query: QueryDict | dict):
         for key, value in query.items():
             data.setlist(key, value if isinstance(value, list) else [value])
         query = data
-    objective_filter = ObjectiveFilter(query, queryset=page_objectives(plan), plan=plan)
+    objective_filter = ObjectiveFilter(query, queryset=plan_objectives(plan), plan=plan)
     if not objective_filter.is_valid():
         raise ExportInputError("I filtri indicati non sono validi: ricarica la pagina del piano.")
     return objective_filter.qs, any(v for v in objective_filter.form.cleaned_data.values())

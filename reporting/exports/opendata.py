@@ -20,7 +20,7 @@ from django.http import Http404
 
 from objectives.models import MonitoringPeriod, Objective, Plan, Progress
 from objectives.plan_table import plan_rows
-from objectives.selectors import plan_objectives as page_objectives
+from objectives.selectors import plan_objectives
 from organisation.models import Ente
 from reporting.exports.csv import OPEN_DATA
 from reporting.exports.plan import plan_fields, plan_to_json
@@ -78,7 +78,7 @@ def public_plan_json(plan: Plan) -> dict:
 def public_plan_csv(plan: Plan) -> bytes:
     """The plan's table without the columns that name people."""
     fields = [f for f in plan_fields(plan) if f.key not in PERSON_COLUMNS]
-    return rows_to_csv(fields, plan_rows(plan, page_objectives(plan)), OPEN_DATA)
+    return rows_to_csv(fields, plan_rows(plan, plan_objectives(plan)), OPEN_DATA)
 
 
 def results_csv(rows: list[dict]) -> bytes:

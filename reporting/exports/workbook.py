@@ -264,7 +264,7 @@ def plan_workbook(plan, *, only=None) -> bytes:
     from objectives.rules import Posts
     from objectives.weights import weight_groups
     from reporting.exports.plan import objective_document
-    from reporting.selectors import plan_objectives
+    from reporting.selectors import export_objectives
 
     groups = weight_groups([plan.pk])
     posts = Posts(plan.ente_id)  # read only if an objective names no unit
@@ -283,7 +283,7 @@ def plan_workbook(plan, *, only=None) -> bytes:
     sheets: dict[str, _TableSheet] = {}
     counts: dict[str, list[int]] = {}
     taken = {"piano", "riepilogo"}
-    for objective in plan_objectives(plan, only=only).iterator(chunk_size=500):
+    for objective in export_objectives(plan, only=only).iterator(chunk_size=500):
         data = objective_document(objective, groups)
         for row in objective_rows(data):
             piano.append(row)
