@@ -9,7 +9,7 @@
   Trasparente.
 
 Both end lines with CRLF (RFC 4180) and both are formula-safe: a text a spreadsheet would read as
-a formula is prefixed with an apostrophe (`reporting.exports.cells.neutralise`), since a citizen
+a formula is prefixed with an apostrophe (`piao.spreadsheet.neutralise`), since a citizen
 opens the open-data file in a spreadsheet as often as a program reads it.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reporting.exports.cells import neutralise
+from piao.spreadsheet import neutralise
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 """A dashboard table as CSV or XLSX: the same columns as on the page, every row, raw numbers."""
 
-import io
-import re
 from decimal import Decimal
 
 import django_tables2 as tables
 
-from reporting.exports.cells import neutralise
+from piao import spreadsheet
+from piao.spreadsheet import SheetColumn
 from reporting.exports.csv import PEOPLE
 
 
@@ -33,23 +32,7 @@ def table_to_csv(table: tables.Table) -> bytes:
 
 
 def table_to_xlsx(table: tables.Table, *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The table as one sheet (piao.spreadsheet), its figures as numbers."""
     header, rows = table_values(table)
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = re.sub(r"[\\/*?:\[\]]", "-", title)[:31] or "Tabella"
-    sheet.append([neutralise(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
-            [
-                float(v) if isinstance(v, Decimal) else (neutralise(v) if isinstance(v, str) else v)
-                for v in row
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    columns = [SheetColumn(h, min(50, max(12, len(h) + 4)), kind="number") for h in header]
+    return spreadsheet.table_to_xlsx(columns, rows, title=title or "Tabella")

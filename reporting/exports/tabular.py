@@ -5,12 +5,11 @@ the same columns and exactly the filtered rows; every text cell goes through `ne
 """
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reporting.exports.cells import neutralise
+from piao.spreadsheet import SheetColumn, table_to_xlsx
 from reporting.exports.csv import PEOPLE, Dialect
 
 
@@ -53,50 +52,19 @@ def rows_to_json(fields: list[Field], rows: list[dict], *, meta: dict) -> bytes:
 
 
 def rows_to_xlsx(fields: list[Field], rows: list[dict], *, title: str) -> bytes:
-    """One sheet: styled frozen header, autofilter, widths, wrapped text, percent numbers."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "Elenco")
-    for index, field in enumerate(fields, start=1):
-        width = 12 if field.kind != "text" else min(50, max(12, len(field.header) + 4))
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{len(rows) + 1}"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    header = []
-    for field in fields:
-        cell = WriteOnlyCell(sheet, value=field.header)
-        cell.font, cell.fill, cell.alignment = bold, fill, wrap
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        values = []
-        for field in fields:
-            value = row.get(field.key)
-            if isinstance(value, Decimal):
-                value = float(value)
-            if field.kind == "percent" and isinstance(value, int | float):
-                cell = WriteOnlyCell(sheet, value=value / 100)
-                cell.number_format = "0.##%"
-                value = cell
-            elif isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                value = cell
-            elif isinstance(value, str) and value:
-                cell = WriteOnlyCell(sheet, value=neutralise(value))
-                cell.alignment = wrap
-                value = cell
-            values.append(value)
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """One sheet (piao.spreadsheet): styled frozen header, autofilter, widths, wrapped text,
+    percent numbers."""
+    columns = [
+        SheetColumn(
+            f.header,
+            12 if f.kind != "text" else min(50, max(12, len(f.header) + 4)),
+            kind=f.kind,
+            wrap=f.kind == "text",
+        )
+        for f in fields
+    ]
+    values = ([row.get(f.key) for f in fields] for row in rows)
+    return table_to_xlsx(columns, values, title=title or "Elenco")
 
 
 def table_fields_rows(table) -> tuple[list[Field], list[dict]]:
