@@ -72,7 +72,7 @@ def main() -> None:
     from objectives.synthetic import make_synthetic_ente
     from organisation.models import Membership
     from organisation.services import ensure_controllo_group
-    from reporting.exports import plan_to_json
+    from reporting.exports.plan import plan_to_json
 
     call_command("migrate", verbosity=0)
     quiet = io.StringIO()

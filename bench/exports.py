@@ -52,8 +52,8 @@ def _export(plan_id: int, fmt: str, output: Path) -> tuple[float, float, str]:
 def export_figures() -> None:
     from objectives.models import Plan
     from objectives.synthetic import make_synthetic_ente
-    from reporting.pdf import plan_to_pdf
-    from reporting.xlsx import plan_workbook
+    from reporting.exports.pdf import plan_to_pdf
+    from reporting.exports.workbook import plan_workbook
 
     folder = Path(tempfile.mkdtemp(prefix="piao-bench-exports-"))
     for plan in Plan.objects.filter(ente__slug__in=["montichiari", "montepulciano"]):

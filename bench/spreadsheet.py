@@ -100,7 +100,7 @@ def spreadsheet_figures(client, user) -> None:
     from objectives.plan_import.spreadsheet import preview_spreadsheet
     from objectives.synthetic import make_synthetic_ente
     from organisation.models import Membership
-    from reporting.xlsx import plan_to_xlsx
+    from reporting.exports.workbook import plan_to_xlsx
 
     size = int(os.environ.get("BENCH_IMPORT_SIZE", "5000"))
     plan = make_synthetic_ente(950, size)

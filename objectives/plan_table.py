@@ -26,31 +26,40 @@ class PlanColumn:
     header: str
     kind: str = "text"  # text | percent | number
     width: int = 18  # characters, for the XLSX and the PDF's relative widths
+    wrap: bool = False  # several lines of text: wrapped on the page, in the XLSX and the PDF
+    page: bool = True  # shown on the plan page
+    export: bool = True  # written in the CSV, the XLSX and the PDF (netbox's exclude_from_export)
 
 
-def plan_columns(plan: Plan) -> list[PlanColumn]:
-    """The seeds' columns, with one target column per year of the plan."""
-    return [
+def plan_columns(plan: Plan, *, page: bool = False) -> list[PlanColumn]:
+    """The seeds' columns, with one target column per year of the plan: those of the exports,
+    or with `page` those of the plan page, which heads its rows by dipartimento/area instead of
+    listing the objective's own area units."""
+    columns = [
         PlanColumn("code", str(_("NR")), width=9),
-        PlanColumn("area", str(_("Ambito organizzativo")), width=18),
-        PlanColumn("servizio", str(_("Servizio")), width=16),
-        PlanColumn("ufficio", str(_("Ufficio")), width=16),
+        PlanColumn("group", str(_("Dipartimento / Area")), width=18, export=False),
+        PlanColumn("area", str(_("Ambito organizzativo")), width=18, page=False),
+        PlanColumn("servizio", str(_("Servizio")), width=16, wrap=True),
+        PlanColumn("ufficio", str(_("Ufficio")), width=16, wrap=True),
         PlanColumn("responsible", str(_("Soggetto competente")), width=16),
         PlanColumn("eq", str(_("EQ")), width=14),
-        PlanColumn("dup", str(_("Rif. DUP missione/programma")), width=16),
-        PlanColumn("title", str(_("Finalità")), width=24),
-        PlanColumn("description", str(_("Obiettivo")), width=32),
+        PlanColumn("dup", str(_("Rif. DUP missione/programma")), width=16, wrap=True),
+        PlanColumn("title", str(_("Finalità")), width=24, wrap=True),
+        PlanColumn("description", str(_("Obiettivo")), width=32, wrap=True),
         PlanColumn("weight", str(_("Peso")), width=12),
         PlanColumn("weight_share", str(_("Quota del peso")), kind="percent", width=10),
-        PlanColumn("indicators", str(_("Indicatore")), width=30),
-        PlanColumn("baseline", str(_("Baseline")), width=14),
+        PlanColumn("indicators", str(_("Indicatore")), width=30, wrap=True),
+        PlanColumn("baseline", str(_("Baseline")), width=14, wrap=True),
         *[
-            PlanColumn(f"target_{year}", str(_("Target %(year)s") % {"year": year}), width=14)
+            PlanColumn(
+                f"target_{year}", str(_("Target %(year)s") % {"year": year}), width=14, wrap=True
+            )
             for year in plan.years
         ],
-        PlanColumn("expected_result", str(_("Risultato atteso")), width=24),
-        PlanColumn("deadline", str(_("Tempi")), width=16),
+        PlanColumn("expected_result", str(_("Risultato atteso")), width=24, wrap=True),
+        PlanColumn("deadline", str(_("Tempi")), width=16, wrap=True),
     ]
+    return [c for c in columns if (c.page if page else c.export)]
 
 
 def _units(objective: Objective, kind: str) -> str:

@@ -216,27 +216,20 @@ class LazyRowsData(TableListData):
         self.data = rows
 
 
-class ObjectiveTable(tables.Table):
-    """The plan page: the seeds' columns (objectives.plan_table), one row per objective."""
+def _plan_page_column(column) -> tables.Column:
+    if column.key == "code":
+        return tables.Column(
+            verbose_name=column.header,
+            linkify=lambda record: reverse("objectives:objective_detail", args=[record["pk"]]),
+        )
+    if column.kind == "percent":
+        return PercentColumn(verbose_name=column.header)
+    return tables.Column(verbose_name=column.header, attrs=LINES if column.wrap else {})
 
-    code = tables.Column(
-        verbose_name=_("NR"),
-        linkify=lambda record: reverse("objectives:objective_detail", args=[record["pk"]]),
-    )
-    group = tables.Column(verbose_name=_("Dipartimento / Area"))
-    servizio = tables.Column(verbose_name=_("Servizio"), attrs=LINES)
-    ufficio = tables.Column(verbose_name=_("Ufficio"), attrs=LINES)
-    responsible = tables.Column(verbose_name=_("Soggetto competente"))
-    eq = tables.Column(verbose_name=_("EQ"))
-    dup = tables.Column(verbose_name=_("Rif. DUP"), attrs=LINES)
-    title = tables.Column(verbose_name=_("Finalità"), attrs=LINES)
-    description = tables.Column(verbose_name=_("Obiettivo"), attrs=LINES)
-    weight = tables.Column(verbose_name=_("Peso"))
-    weight_share = PercentColumn(verbose_name=_("Quota"))
-    indicators = tables.Column(verbose_name=_("Indicatore"), attrs=LINES)
-    baseline = tables.Column(verbose_name=_("Baseline"), attrs=LINES)
-    expected_result = tables.Column(verbose_name=_("Risultato atteso"), attrs=LINES)
-    deadline = tables.Column(verbose_name=_("Tempi"), attrs=LINES)
+
+class ObjectiveTable(tables.Table):
+    """The plan page: the seeds' columns as objectives.plan_table declares them (the same
+    declaration feeds the CSV, the XLSX and the PDF), one row per objective."""
 
     class Meta:
         attrs = {"class": "table table-sm align-top", "data-testid": "objective-table"}
@@ -244,26 +237,7 @@ class ObjectiveTable(tables.Table):
         orderable = False
         empty_text = _("Nessun obiettivo corrisponde ai filtri.")
 
-    def __init__(self, data, *, years, **kwargs):
-        extra = [
-            (f"target_{year}", tables.Column(verbose_name=f"Target {year}", attrs=LINES))
-            for year in years
-        ]
-        sequence = [
-            *[
-                "code",
-                "group",
-                "servizio",
-                "ufficio",
-                "responsible",
-                "eq",
-                "dup",
-                "title",
-                "description",
-            ],
-            *["weight", "weight_share", "indicators", "baseline"],
-            *[name for name, _column in extra],
-            "expected_result",
-            "deadline",
-        ]
-        super().__init__(data, extra_columns=extra, sequence=sequence, **kwargs)
+    def __init__(self, data, *, columns, **kwargs):
+        """`columns`: `plan_columns(plan, page=True)`."""
+        extra = [(c.key, _plan_page_column(c)) for c in columns]
+        super().__init__(data, extra_columns=extra, sequence=[c.key for c in columns], **kwargs)

@@ -18,7 +18,7 @@ from objectives.permissions import role_in
 from organisation.models import Membership, Person
 
 if TYPE_CHECKING:
-    from reporting.relazione import Relazione
+    from reporting.exports.relazione import Relazione
 
 Role = Membership.Role
 ENTE_ROLES = frozenset({Role.SEGRETARIO, Role.NDV, Role.CONTROLLO, Role.VIEWER})

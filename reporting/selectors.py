@@ -1,4 +1,4 @@
-"""Reads that feed the exports and, later, the dashboards."""
+"""Reads that feed the exports (the page's reads are objectives.selectors)."""
 
 from django.db.models import Prefetch, QuerySet
 
@@ -7,11 +7,13 @@ from objectives.rules import UNIT_PARENTS
 from organisation.models import OrgUnit
 
 
-def plan_objectives(
+def export_objectives(
     plan: Plan, *, with_progress: bool = False, only: QuerySet[Objective] | None = None
 ) -> QuerySet[Objective]:
     """Every objective of the plan (or of `only`, a filtered queryset of them) with what an
-    export shows, in a fixed number of queries."""
+    export shows (parent, units in the org chart's order, assignees, indicators and targets,
+    and with_progress its reports), in a fixed number of queries. The plan page's rows come
+    from `objectives.selectors.plan_objectives`, whose units are in name order."""
     prefetches = [
         Prefetch("org_units", queryset=OrgUnit.objects.select_related(UNIT_PARENTS)),
         "assignees",

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=objectives.models.evidence_path, verbose_name='file')),
+                ('file', models.FileField(max_length=300, upload_to=objectives.models.progress.evidence_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='nome del file')),
                 ('content_type', models.CharField(max_length=100, verbose_name='tipo')),
                 ('size', models.PositiveIntegerField(verbose_name='dimensione (byte)')),

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from objectives.plan_import.layout import LAYOUT
 from objectives.plan_import.values import clean_text, fold, years_in
+from objectives.plan_layout import LAYOUT
 
 ROLE_LABELS = {
     "code": "Codice / N° obiettivo",

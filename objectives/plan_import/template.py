@@ -5,18 +5,15 @@ return) is written behind an apostrophe; the importer takes the apostrophe off a
 """
 
 import datetime as dt
-import io
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from objectives.plan_import.layout import Column, layout_columns
-
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+from objectives.plan_layout import Column, layout_columns
+from piao.spreadsheet import neutralise
 
 
 def safe_text(value: str) -> str:
-    return f"'{value}" if FORMULA_START.match(value) else value
+    return neutralise(value)
 
 
 def _cell(value, column: Column):
@@ -31,43 +28,29 @@ def _cell(value, column: Column):
     return safe_text(str(value))
 
 
+def sheet_columns(columns: list[Column], *, comments: bool = True, **options) -> list:
+    """The writer's columns (piao.spreadsheet) for layout columns; `comments` names each
+    column's role on its header, for whoever fills the template by hand."""
+    from objectives.plan_import.columns import role_label
+    from piao.spreadsheet import SheetColumn
+
+    return [
+        SheetColumn(
+            c.header,
+            c.width,
+            comment=role_label(c.role) if comments else None,
+            **{key: f(c) for key, f in options.items()},
+        )
+        for c in columns
+    ]
+
+
 def write_table(columns: list[Column], rows: Iterable[dict], *, title: str = "Piano") -> bytes:
     """One sheet: the header row, then one row per dict (keyed by column role)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from piao.spreadsheet import table_to_xlsx
 
-    from objectives.plan_import.columns import role_label
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "B2"
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.comment = Comment(role_label(column.role), "piao")
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        values = []
-        for column in columns:
-            value = _cell(row.get(column.role), column)
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                value = cell
-            values.append(value)
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    values = ([_cell(row.get(c.role), c) for c in columns] for row in rows)
+    return table_to_xlsx(sheet_columns(columns), values, title=title, freeze="B2")
 
 
 def template_xlsx(years) -> bytes:

@@ -12,32 +12,12 @@ from django.views.decorators.http import require_POST
 from objectives import permissions, selectors, services
 from objectives.filters import ProgressFilter
 from objectives.forms import BulkValidateForm
-from objectives.tables import ProgressTable, TodoTable, ValidationQueueTable
+from objectives.lists import list_source
 from objectives.views.plan import download_links
 from piao.tables import configure_table
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx", "json", "pdf")
-
-
-def list_source(name: str, user) -> tuple:
-    """(queryset, table class, title) of a list by name, as its page shows it, for its
-    downloads; PermissionDenied for a role that may not see it, KeyError for no such list."""
-    if name == "review_queue" and not permissions.can_review_queue(user):
-        raise PermissionDenied
-    if name == "validation_queue" and not permissions.can_validation_queue(user):
-        raise PermissionDenied
-    selector, table_class, title = {
-        "todo": (selectors.todo_for_user, TodoTable, _("Da fare")),
-        "my_objectives": (selectors.my_objectives, ProgressTable, _("I miei obiettivi")),
-        "review_queue": (selectors.review_queue, ProgressTable, _("Avanzamenti da verificare")),
-        "validation_queue": (
-            selectors.validation_queue,
-            ValidationQueueTable,
-            _("Avanzamenti da validare"),
-        ),
-    }[name]
-    return selector(user), table_class, title
 
 
 def _list_page(request, name: str, *, template: str, **context):

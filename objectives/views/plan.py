@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from objectives import permissions, selectors, services
 from objectives.filters import ObjectiveFilter
 from objectives.forms import PlanApproveForm
-from objectives.plan_table import LazyPlanRows
+from objectives.plan_table import LazyPlanRows, plan_columns
 from objectives.tables import LazyRowsData, ObjectiveTable
 from piao.tables import configure_table
 
@@ -38,7 +38,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response.status_code = 400
         return response
-    table = ObjectiveTable(LazyRowsData(LazyPlanRows(plan, objective_filter.qs)), years=plan.years)
+    table = ObjectiveTable(
+        LazyRowsData(LazyPlanRows(plan, objective_filter.qs)),
+        columns=plan_columns(plan, page=True),
+    )
     configure_table(request, table, {"per_page": PER_PAGE})
     query = request.GET.copy()
     query.pop("page", None)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from objectives import services
 from objectives.models import MonitoringPeriod, Objective, Plan
 from objectives.services import WorkflowError
-from reporting.exports import plan_to_json
+from reporting.exports.plan import plan_to_json
 from tests.factories import make_objective, make_plan
 from tests.objectives.plan_import.conftest import plan_rows, xlsx_bytes
 from tests.objectives.plan_import.test_views import confirm_url, preview_url, upload

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.cells import neutralise
+from piao.spreadsheet import neutralise
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+39 030", "-2", "@SUM(A1)", "\tx", "\rx"])

@@ -219,7 +219,9 @@ def test_csv_export_has_the_tables_columns_every_row_and_no_formula(scored, clie
         reverse("reporting:dashboard_export", args=[scored.plan.pk, "responsabili"])
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+    # The people's dialect (reporting.exports.csv.PEOPLE): BOM, semicolons, decimal comma.
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Dirigente / EQ", "Gruppo di peso", "Punteggio"]
     assert [(r[0], r[2]) for r in rows[1:]] == [
         ("Anna Alfieri", "85,50"),
@@ -227,7 +229,8 @@ def test_csv_export_has_the_tables_columns_every_row_and_no_formula(scored, clie
     ]
     url, query = explanation(scored.plan, dipartimento=scored.affari.pk)
     export = reverse("reporting:dashboard_export", args=[scored.plan.pk, "spiegazione"])
-    rows = list(csv.reader(io.StringIO(client.get(export, query).content.decode()), delimiter=";"))
+    content = client.get(export, query).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[1][1] == '\'=HYPERLINK("x")'
 
 

@@ -14,9 +14,9 @@ from objectives.plan_table import plan_rows
 from objectives.selectors import plan_objectives
 from objectives.services import progress_rows_ensure
 from organisation.models import Assignment, Membership, OrgUnit
-from reporting.pdf import pdf_columns, plan_groups
+from reporting.exports.pdf import pdf_columns, plan_groups
+from reporting.exports.workbook import plan_workbook
 from reporting.scoring import NO_KEY, Scope, explain, plan_scores
-from reporting.xlsx import plan_workbook
 from tests.factories import make_ente, make_objective, make_person, make_plan, make_user
 
 pytestmark = pytest.mark.django_db

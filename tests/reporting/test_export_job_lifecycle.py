@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from reporting import jobs
+from reporting.exports import jobs
 from reporting.models import ExportJob
 from tests.reporting.exports_data import DATABASE_TASKS, IMMEDIATE_TASKS, plan_with_units
 
@@ -170,7 +170,7 @@ def test_purge_deletes_old_jobs_with_their_files_and_task_rows(settings, media):
     queued = new_job(esporta.plan, fmt="xlsx")
     DBTaskResult.objects.create(
         args_kwargs={"args": [0], "kwargs": {}},
-        task_path="reporting.jobs.export_job_task",
+        task_path="reporting.exports.jobs.export_job_task",
         backend_name="default",
         status="SUCCESSFUL",
         finished_at=long_ago,

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from objectives.models import Objective
 from organisation.models import Membership
-from reporting import jobs
+from reporting.exports import jobs
 from reporting.models import ExportJob
 from tests.factories import make_user
 from tests.reporting.exports_data import DATABASE_TASKS, IMMEDIATE_TASKS, plan_with_units

@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from objectives.models import Objective
-from reporting.jobs import export_job_start
+from reporting.exports.jobs import export_job_start
 from reporting.models import ExportJob
 from tests.reporting.exports_data import IMMEDIATE_TASKS, plan_with_units
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from objectives.models import Objective, Plan
 from objectives.selectors import plan_objectives
-from reporting.pdf import plan_to_pdf
+from reporting.exports.pdf import plan_to_pdf
 from tests.reporting.exports_data import codes, plan_with_units
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    """A download for people (reporting.exports.csv.PEOPLE): BOM, semicolons."""
+    assert response.content.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def export_url(plan, fmt: str, query: str = "") -> str:
@@ -221,3 +223,25 @@ def test_list_pages_offer_the_downloads_with_their_filters(cycle, client):
     client.force_login(cycle.dirigente)
     html = client.get(reverse("objectives:my_objectives"), {"q": "tempi"}).content.decode()
     assert reverse("reporting:list_export", args=["my_objectives", "csv"]) + "?q=tempi" in html
+
+
+def test_the_page_and_its_downloads_head_their_columns_alike(client, esporta):
+    """One declaration (objectives.plan_table.plan_columns): the page shows the dipartimento
+    heading where the downloads list the objective's own area; every other column is headed the
+    same on the page, in the CSV, the XLSX's dipartimento sheets and the PDF."""
+    import re
+
+    client.force_login(esporta.viewer)
+    html = client.get(reverse("objectives:plan_detail", args=[esporta.plan.pk])).content.decode()
+    table = html[html.index('data-testid="objective-table"') :]
+    page = [
+        re.sub(r"<[^>]+>", "", th).strip()
+        for th in re.findall(r"<th\b[^>]*>(.*?)</th>", table[: table.index("</thead>")], re.S)
+    ]
+    download = list(csv_rows(client.get(export_url(esporta.plan, "csv")))[0])
+    years = [f"Target {year}" for year in esporta.plan.years]
+    shared = ["NR", "Servizio", "Ufficio", "Soggetto competente", "EQ"]
+    shared += ["Rif. DUP missione/programma", "Finalità", "Obiettivo", "Peso", "Quota del peso"]
+    shared += ["Indicatore", "Baseline", *years, "Risultato atteso", "Tempi"]
+    assert page == [shared[0], "Dipartimento / Area", *shared[1:]]
+    assert download == [shared[0], "Ambito organizzativo", *shared[1:]]

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from objectives.models import Objective, Plan, Target
 from objectives.selectors import plan_objectives
-from reporting.exports import plan_to_csv, plan_to_json
-from reporting.xlsx import plan_workbook
+from reporting.exports.plan import plan_to_csv, plan_to_json
+from reporting.exports.workbook import plan_workbook
 from tests.objectives.plan_import.test_round_trip import comparable, reimport
 from tests.reporting.exports_data import codes, plan_with_units
 
@@ -112,7 +112,7 @@ def test_a_cell_starting_with_equals_is_text_in_xlsx_and_csv():
         assert row["Risultato atteso"] == "'-2"
         cell = next(c for c in workbook[title][2] if c.value == "'=1+1")
         assert cell.data_type == "s"
-    reader = csv.DictReader(io.StringIO(plan_to_csv(data.plan).decode("utf-8-sig")))
+    reader = csv.DictReader(io.StringIO(plan_to_csv(data.plan).decode("utf-8-sig")), delimiter=";")
     first = next(reader)
     assert first["Finalità"] == "'=1+1"
     assert first["Obiettivo"].startswith("'=HYPERLINK")
@@ -121,7 +121,7 @@ def test_a_cell_starting_with_equals_is_text_in_xlsx_and_csv():
 
 def test_csv_has_the_plan_columns_and_every_objective():
     data = plan_with_units(2)
-    reader = csv.DictReader(io.StringIO(plan_to_csv(data.plan).decode("utf-8-sig")))
+    reader = csv.DictReader(io.StringIO(plan_to_csv(data.plan).decode("utf-8-sig")), delimiter=";")
     rows = list(reader)
     assert reader.fieldnames[:3] == ["NR", "Ambito organizzativo", "Servizio"]
     assert "Target 2025" in reader.fieldnames

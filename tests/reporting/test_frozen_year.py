@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from objectives import services
 from objectives.models import MonitoringPeriod, Plan, Progress, ProgressEvent
 from objectives.services import WorkflowError
+from reporting.exports.relazione import build_relazione
 from reporting.models import FrozenResult, FrozenScore, ValidationStatement
-from reporting.relazione import build_relazione
 from reporting.scoring import Scope, explain, plan_scores, trend
 
 pytestmark = pytest.mark.django_db

@@ -46,9 +46,10 @@ def test_plan_json_and_csv_publish_the_plan_without_private_data(client, esporta
     assert "progress" not in document["objectives"][0]
     # No names: a result per objective next to its responsible is that person's evaluation.
     assert document["objectives"][0]["dirigente"] is None and document["people"] == []
-    text = client.get(url("opendata_plan", esporta.ente, esporta.plan.pk, "csv")).content.decode(
-        "utf-8-sig"
-    )
+    content = client.get(url("opendata_plan", esporta.ente, esporta.plan.pk, "csv")).content
+    # Open data as AgID asks (reporting.exports.csv.OPEN_DATA): UTF-8 without a BOM, commas.
+    assert not content.startswith("\ufeff".encode()) and content.startswith(b"NR,")
+    text = content.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["NR"] for r in rows] == codes(esporta.plan)
     assert "Mario Rossi" not in text and "Nota interna" not in text

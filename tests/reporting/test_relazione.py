@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from objectives import services
 from objectives.models import Measurement, Progress
+from reporting.exports.relazione import build_relazione, relazione_pdf
 from reporting.models import ExportJob, ValidationStatement
-from reporting.relazione import build_relazione, relazione_pdf
 from tests.reporting.exports_data import IMMEDIATE_TASKS
 
 pytestmark = pytest.mark.django_db

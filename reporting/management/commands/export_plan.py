@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from objectives.models import Plan
-from reporting.exports import plan_to_csv, plan_to_json
-from reporting.pdf import plan_to_pdf
-from reporting.xlsx import plan_workbook
+from reporting.exports.pdf import plan_to_pdf
+from reporting.exports.plan import plan_to_csv, plan_to_json
+from reporting.exports.workbook import plan_workbook
 
 FORMATS = ["pdf", "xlsx", "csv", "json"]
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reporting.jobs import export_jobs_purge, export_jobs_recover
+from reporting.exports.jobs import export_jobs_purge, export_jobs_recover
 
 
 class Command(BaseCommand):

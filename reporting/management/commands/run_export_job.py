@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.jobs import export_job_render
+from reporting.exports.jobs import export_job_render
 from reporting.models import ExportJob
 
 

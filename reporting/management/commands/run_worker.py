@@ -2,7 +2,7 @@
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from reporting.jobs import start_recovery_thread
+from reporting.exports.jobs import start_recovery_thread
 
 
 class Command(DbWorkerCommand):

@@ -3,10 +3,10 @@
 import pytest
 
 from objectives.plan_import.columns import recognise
-from objectives.plan_import.layout import layout_columns
 from objectives.plan_import.sheets import read_sheet
 from objectives.plan_import.spreadsheet import preview_spreadsheet
 from objectives.plan_import.table import read_table
+from objectives.plan_layout import layout_columns
 from tests.objectives.plan_import.conftest import csv_bytes, xlsx_bytes
 
 HEADER_VARIANTS = {

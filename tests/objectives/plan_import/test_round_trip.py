@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from objectives.models import ImportRecord, Objective, Plan
 from objectives.plan_import.spreadsheet import import_spreadsheet, preview_spreadsheet
-from reporting.exports import plan_to_json
-from reporting.xlsx import plan_to_xlsx
+from reporting.exports.plan import plan_to_json
+from reporting.exports.workbook import plan_to_xlsx
 from tests.objectives.plan_import.conftest import row_counts
 
 pytestmark = pytest.mark.usefixtures("demo")

@@ -1,23 +1,28 @@
-"""The plan as XLSX in the canonical layout (objectives/plan_import/layout.py), which imports back.
+"""The plan as XLSX in the canonical layout (objectives/plan_layout.py), which imports back.
 
 One row per indicator; weights, values and years are numbers, dates are dates, and every target
 year has its own columns. The rows come from `plan_to_json`, so the spreadsheet says what the
 open-data export says.
 """
 
-import copy
 import datetime as dt
 import functools
-import io
-import re
 
 from django.utils import timezone
 
 from objectives.models import Indicator, Target
-from objectives.plan_import.layout import Column, layout_columns
-from objectives.plan_import.template import _cell, write_table
-from reporting.cells import neutralise
-from reporting.exports import plan_to_json
+from objectives.plan_import.template import _cell, sheet_columns, write_table
+from objectives.plan_layout import Column, layout_columns
+from piao.spreadsheet import (
+    PERCENT_FORMAT,
+    TableSheet,
+    header_cells,
+    neutralise,
+    new_workbook,
+    sheet_title,
+    workbook_bytes,
+)
+from reporting.exports.plan import plan_to_json
 
 UNIT_ROLES = {"dipartimento": "area", "servizio": "servizio", "ufficio": "ufficio"}
 
@@ -97,7 +102,6 @@ def plan_to_xlsx(plan) -> bytes:
 # -- The plan's workbook: the whole plan (importable), a summary, one sheet per dipartimento --
 
 SHARE_HEADER = "Quota sul totale (%)"  # not "peso": the importer would read it as the weight
-PERCENT_FORMAT = "0.##%"
 WRAP_ROLES = {
     "title",
     "description",
@@ -111,11 +115,10 @@ WRAP_ROLES = {
     "servizio",
     "ufficio",
 }
-INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
-    base = INVALID_SHEET_CHARS.sub(" ", name).strip()[:28] or "Foglio"
+    base = sheet_title(name)[:28]
     title, n = base, 2
     while title.lower() in taken:
         title, n = f"{base[:25]} ({n})", n + 1
@@ -123,94 +126,36 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-class _Styles:
-    """The few cell styles of the workbook, made once (openpyxl shares equal styles)."""
+class _TableSheet(TableSheet):
+    """A sheet of layout columns (objectives.plan_layout), each row a dict keyed by role:
+    percentages as numbers, long texts wrapped."""
 
-    def __init__(self) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        self.header_font = Font(bold=True)
-        self.header_fill = PatternFill("solid", fgColor="DDE6F0")
-        self.header_alignment = Alignment(wrap_text=True, vertical="top")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.border = Border(bottom=Side(style="thin", color="667788"))
-
-
-def _header(sheet, labels: list[str], styles: _Styles) -> list:
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font, cell.fill = styles.header_font, styles.header_fill
-        cell.alignment, cell.border = styles.header_alignment, styles.border
-        cells.append(cell)
-    return cells
-
-
-class _TableSheet:
-    """One sheet written row by row: styled and frozen header, widths, wrapped text,
-    percentages as numbers, and the autofilter over the rows written."""
-
-    def __init__(self, workbook, title: str, columns: list[Column], styles, *, percent):
-        from openpyxl.utils import get_column_letter
-
-        self.sheet = workbook.create_sheet(title)
-        self.columns, self.styles, self.percent = columns, styles, percent
-        self.count = 0
-        for index, column in enumerate(columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = column.width
-        self.sheet.freeze_panes = "B2"
-        self.sheet.append(_header(self.sheet, [c.header for c in columns], styles))
-        # Written when the workbook is saved, after the rows: the range grows with them.
-        self.last_column = get_column_letter(len(columns))
-        self.sheet.auto_filter.ref = f"A1:{self.last_column}1"
-        # Each style is registered once on a prototype cell and its index array copied to every
-        # cell: setting a style per cell hashes it again each time (a third of the run).
-        self.percent_style = self._prototype(number_format=PERCENT_FORMAT)
-        self.date_style = self._prototype(number_format="DD/MM/YYYY")
-        self.wrap_style = self._prototype(alignment=styles.wrap)
-
-    def _prototype(self, **style):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(self.sheet)
-        for name, value in style.items():
-            setattr(cell, name, value)
-        return cell._style
-
-    def _cell(self, value, style):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell._style = copy.copy(style)
-        return cell
+    def __init__(self, workbook, title: str, columns: list[Column], *, percent, comments=False):
+        self.roles = columns
+        super().__init__(
+            workbook,
+            title,
+            sheet_columns(
+                columns,
+                comments=comments,
+                kind=lambda c: "percent" if c.role in percent else "text",
+                wrap=lambda c: c.role in WRAP_ROLES,
+            ),
+            freeze="B2",
+        )
 
     def append(self, row: dict) -> None:
-        values = []
-        for column in self.columns:
-            value = neutralise(_cell(row.get(column.role), column))
-            if value is None:
-                pass
-            elif column.role in self.percent and isinstance(value, int | float):
-                value = self._cell(value / 100, self.percent_style)
-            elif isinstance(value, dt.date):
-                value = self._cell(value, self.date_style)
-            elif column.role in WRAP_ROLES:
-                value = self._cell(value, self.wrap_style)
-            values.append(value)
-        self.sheet.append(values)
-        self.count += 1
-        self.sheet.auto_filter.ref = f"A1:{self.last_column}{self.count + 1}"
+        super().append([_cell(row.get(c.role), c) for c in self.roles])
 
 
-def _summary_sheet(workbook, plan, groups_rows, weight_groups_, styles) -> None:
+def _summary_sheet(workbook, plan, groups_rows, weight_groups_) -> None:
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     sheet = workbook.create_sheet("Riepilogo", 1)
     for letter, width in zip("ABCDEF", (40, 34, 12, 12, 14, 14), strict=True):
         sheet.column_dimensions[letter].width = width
-    bold = styles.header_font
+    bold = Font(bold=True)
     title = WriteOnlyCell(sheet, value=neutralise(f"{plan.ente.name} · {plan.title}"))
     title.font = bold
     sheet.append([title])
@@ -224,14 +169,12 @@ def _summary_sheet(workbook, plan, groups_rows, weight_groups_, styles) -> None:
         sheet.append([neutralise(act)])
     sheet.append([f"Emesso il {timezone.localdate():%d/%m/%Y}"])
     sheet.append([])
-    sheet.append(
-        _header(sheet, ["Dipartimento / Area", "Foglio", "Obiettivi", "Indicatori"], styles)
-    )
-    for name, sheet_title, n_objectives, n_indicators in groups_rows:
-        sheet.append([neutralise(name), sheet_title, n_objectives, n_indicators])
+    sheet.append(header_cells(sheet, ["Dipartimento / Area", "Foglio", "Obiettivi", "Indicatori"]))
+    for name, title, n_objectives, n_indicators in groups_rows:
+        sheet.append([neutralise(name), title, n_objectives, n_indicators])
     sheet.append([])
     labels = ["Responsabile", "Sezione", "Obiettivi", "Prerequisiti", "Somma dei pesi", "Esito"]
-    sheet.append(_header(sheet, labels, styles))
+    sheet.append(header_cells(sheet, labels))
     for group in sorted(weight_groups_.values(), key=lambda g: (g.person_name, g.key.section)):
         total = WriteOnlyCell(sheet, value=float(group.total) / 100)
         total.number_format = PERCENT_FORMAT
@@ -258,22 +201,19 @@ def plan_workbook(plan, *, only=None) -> bytes:
     have their own columns per year; every text cell is neutralised against formulas. The
     objectives are read in chunks and each written at once, so memory stays flat with size.
     """
-    from openpyxl import Workbook
-
     from objectives.plan_table import dipartimento_of, objective_row, plan_columns
     from objectives.rules import Posts
     from objectives.weights import weight_groups
-    from reporting.exports import objective_document
-    from reporting.selectors import plan_objectives
+    from reporting.exports.plan import objective_document
+    from reporting.selectors import export_objectives
 
     groups = weight_groups([plan.pk])
     posts = Posts(plan.ente_id)  # read only if an objective names no unit
     percent = {"weight_share"} | ({"weight"} if plan.weights_must_total_100 else set())
-    workbook = Workbook(write_only=True)
-    styles = _Styles()
+    workbook = new_workbook()
     # The first sheet has exactly the importer's columns: an unknown header would make it read
     # the sheet as a foreign table.
-    piano = _TableSheet(workbook, "Piano", layout_columns(plan.years), styles, percent=percent)
+    piano = _TableSheet(workbook, "Piano", layout_columns(plan.years), percent=percent)
     columns = []
     for column in plan_columns(plan):
         number = column.kind != "text" or column.key == "weight"
@@ -283,14 +223,14 @@ def plan_workbook(plan, *, only=None) -> bytes:
     sheets: dict[str, _TableSheet] = {}
     counts: dict[str, list[int]] = {}
     taken = {"piano", "riepilogo"}
-    for objective in plan_objectives(plan, only=only).iterator(chunk_size=500):
+    for objective in export_objectives(plan, only=only).iterator(chunk_size=500):
         data = objective_document(objective, groups)
         for row in objective_rows(data):
             piano.append(row)
         name = dipartimento_of(objective, posts)
         if name not in sheets:
             sheets[name] = _TableSheet(
-                workbook, _sheet_title(name, taken), columns, styles, percent=percent
+                workbook, _sheet_title(name, taken), columns, percent=percent
             )
             counts[name] = [0, 0]
         row = objective_row(objective, plan, groups, posts)
@@ -299,7 +239,5 @@ def plan_workbook(plan, *, only=None) -> bytes:
         counts[name][0] += 1
         counts[name][1] += len(data["indicators"])
     summary = [(name, sheet.sheet.title, *counts[name]) for name, sheet in sheets.items()]
-    _summary_sheet(workbook, plan, summary, groups, styles)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    _summary_sheet(workbook, plan, summary, groups)
+    return workbook_bytes(workbook)

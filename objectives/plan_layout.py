@@ -1,9 +1,10 @@
 """The canonical spreadsheet layout of a plan: the template's columns and our XLSX export's.
 
 One row per indicator; the objective's own columns are filled on its first row, and the next
-rows of the same objective repeat only its code. The per-year target columns follow the fixed ones,
-for every year of the plan. Both the template and `reporting.xlsx.plan_to_xlsx` write these
-columns, and the importer recognises their headers exactly.
+rows of the same objective repeat only its code. The per-year target columns follow the fixed
+ones, for every year of the plan. The template (objectives.plan_import.template) and the
+workbook (reporting.exports.workbook.plan_to_xlsx) write these columns, and the importer
+(objectives.plan_import.columns) recognises their headers exactly; none of them owns the layout.
 """
 
 from dataclasses import dataclass

@@ -2,7 +2,7 @@
 
 Django's templates escape every value, so no user text reaches the PDF as markup. WeasyPrint
 keeps the whole document in memory: whole plans are rendered by a background job in a process
-that exits when done (reporting.jobs); a request renders only small documents.
+that exits when done (reporting.exports.jobs); a request renders only small documents.
 """
 
 from dataclasses import dataclass

@@ -13,10 +13,9 @@ from objectives import services as objective_services
 from objectives.models import Objective
 from piao.errors import bad_request_page
 from piao.tables import configure_table
-from reporting import dashboard_selectors as selectors
-from reporting.dashboard_export import table_to_csv, table_to_xlsx
-from reporting.dashboard_filters import DashboardFilter, ScoringRulesForm
-from reporting.dashboard_tables import (
+from reporting.dashboard import selectors
+from reporting.dashboard.filters import DashboardFilter, ScoringRulesForm
+from reporting.dashboard.tables import (
     CountedRows,
     DashboardPlanTable,
     GroupScoreTable,
@@ -26,6 +25,7 @@ from reporting.dashboard_tables import (
     ResponsibleScoreTable,
     TrendTable,
 )
+from reporting.exports.dashboard import table_to_csv, table_to_xlsx
 from reporting.scoring import (
     Scope,
     at_risk_progress,

@@ -1,20 +1,20 @@
-"""The reporting app's pages: downloads of the plan and of the lists, export jobs, open data."""
+"""Downloads of the plan and of the lists, and the background export jobs."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from objectives import selectors
 from objectives.filters import ProgressFilter
-from objectives.services import WorkflowError
-from objectives.views.lists import list_source
+from objectives.lists import list_source
 from organisation.access import user_entes
 from piao.tables import configure_table
-from reporting import jobs, tabular
-from reporting.access import check_export_allowed, relazione_for_user, sees_all_figures
+from reporting.access import check_export_allowed
+from reporting.exports import jobs, tabular
 from reporting.models import ExportJob
 
 SYNC_PDF_MAX_ROWS = 300
@@ -82,7 +82,7 @@ def list_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
                 _("Il PDF è disponibile fino a %(n)s righe: restringi i filtri o scarica l'XLSX.")
                 % {"n": SYNC_PDF_MAX_ROWS},
             )
-        from reporting.pdf import list_to_pdf
+        from reporting.exports.pdf import list_to_pdf
 
         data = list_to_pdf(str(title), fields, rows).data
     return _download(data, file_name, fmt)
@@ -173,73 +173,12 @@ def export_job_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/export_job_list.html", {"plan": plan, "jobs": job_list})
 
 
-def _relazione_context(request, plan, year: int, form=None) -> dict:
-    from objectives.permissions import role_in
-    from organisation.models import Membership
-    from reporting.forms import ValidationStatementForm
-    from reporting.relazione import RelazioneError, build_relazione
-
-    context = {"plan": plan, "year": year, "sees_all": sees_all_figures(request.user, plan)}
-    try:
-        context["relazione"] = relazione_for_user(build_relazione(plan, year), request.user)
-    except RelazioneError as exc:
-        context["error"] = str(exc)
-        return context
-    if role_in(request.user, plan.ente_id) == Membership.Role.NDV:
-        statement = context["relazione"].statement
-        initial = (
-            {
-                "statement": statement.statement,
-                "validated_on": statement.validated_on,
-                "signatories": statement.signatories,
-            }
-            if statement
-            else {}
-        )
-        context["statement_form"] = form or ValidationStatementForm(initial=initial)
-    return context
-
-
-@login_required
-def relazione_index(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_plan_for_user(request.user, pk)
-    year = max(
-        (y for y in plan.years if plan.periods.filter(reference_date__year=y).exists()),
-        default=plan.first_year,
-    )
-    return redirect("reporting:relazione_detail", pk=plan.pk, year=year)
-
-
-@login_required
-def relazione_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """The year's Relazione as a page, with its PDF and, for the NdV, the validation form."""
-    plan = selectors.get_plan_for_user(request.user, pk)
-    if year not in plan.years:
-        raise Http404
-    context = _relazione_context(request, plan, year)
-    status = 400 if "error" in context else 200
-    return render(request, "reporting/relazione_detail.html", context, status=status)
-
-
-@login_required
-@require_POST
-def relazione_validate(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    from reporting.forms import ValidationStatementForm
-    from reporting.services import validation_statement_save
-
-    plan = selectors.get_plan_for_user(request.user, pk)
-    if year not in plan.years:
-        raise Http404
-    form = ValidationStatementForm(request.POST)
-    if not form.is_valid():
-        context = _relazione_context(request, plan, year, form=form)
-        return render(request, "reporting/relazione_detail.html", context, status=400)
-    try:
-        validation_statement_save(
-            plan=plan, year=year, acting_user=request.user, **form.cleaned_data
-        )
-    except WorkflowError as exc:
-        context = _relazione_context(request, plan, year, form=form)
-        context["validation_error"] = str(exc)
-        return render(request, "reporting/relazione_detail.html", context, status=400)
-    return redirect("reporting:relazione_detail", pk=plan.pk, year=year)
+urlpatterns = [
+    path("piano/<int:pk>/esporta/<str:fmt>/", plan_export, name="plan_export"),
+    path("piano/<int:pk>/esportazioni/", export_job_list, name="export_job_list"),
+    path("piano/<int:pk>/esportazioni/avvia/", export_job_start, name="export_job_start"),
+    path("esportazioni/<int:pk>/", export_job_detail, name="export_job_detail"),
+    path("esportazioni/<int:pk>/annulla/", export_job_cancel, name="export_job_cancel"),
+    path("esportazioni/<int:pk>/scarica/", export_job_download, name="export_job_download"),
+    path("elenchi/<str:name>/esporta/<str:fmt>/", list_export, name="list_export"),
+]

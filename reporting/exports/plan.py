@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from objectives.models import Objective, OrgUnit, Plan
 from objectives.plan_import import SCHEMA, UNIT_KIND_RANK
 from objectives.plan_table import plan_columns, plan_rows
-from objectives.selectors import plan_objectives as page_objectives
+from objectives.selectors import plan_objectives
 from objectives.weights import weight_groups, weight_share
 from organisation.models import Assignment
-from reporting.selectors import plan_objectives
-from reporting.tabular import Field, rows_to_csv
+from reporting.exports.tabular import Field, rows_to_csv
+from reporting.selectors import export_objectives
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -117,7 +117,7 @@ def plan_document(
     plan: Plan, *, with_progress: bool = False, only: QuerySet[Objective] | None = None
 ) -> tuple[dict, list[Objective]]:
     """The piao.plan/1 document and the objectives it was built from, in the same order."""
-    objectives = list(plan_objectives(plan, with_progress=with_progress, only=only))
+    objectives = list(export_objectives(plan, with_progress=with_progress, only=only))
     groups = weight_groups([plan.pk])
     assignments = (
         Assignment.objects.filter(ente=plan.ente_id)
@@ -166,5 +166,5 @@ def plan_fields(plan: Plan) -> list[Field]:
 
 def plan_to_csv(plan: Plan, objectives: QuerySet[Objective] | None = None) -> bytes:
     """The plan's table (the seeds' columns, one row per objective) as CSV."""
-    objectives = page_objectives(plan) if objectives is None else objectives
+    objectives = plan_objectives(plan) if objectives is None else objectives
     return rows_to_csv(plan_fields(plan), plan_rows(plan, objectives))

@@ -16,16 +16,15 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, F, FloatField
 from django.db.models.functions import Cast, Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import cache_control
+from django.http import Http404
 
 from objectives.models import MonitoringPeriod, Objective, Plan, Progress
 from objectives.plan_table import plan_rows
-from objectives.selectors import plan_objectives as page_objectives
+from objectives.selectors import plan_objectives
 from organisation.models import Ente
-from reporting.exports import plan_fields, plan_to_json
-from reporting.tabular import Field, rows_to_csv
+from reporting.exports.csv import OPEN_DATA
+from reporting.exports.plan import plan_fields, plan_to_json
+from reporting.exports.tabular import Field, rows_to_csv
 
 PUBLISHED = [
     Plan.Status.APPROVATO,
@@ -79,7 +78,12 @@ def public_plan_json(plan: Plan) -> dict:
 def public_plan_csv(plan: Plan) -> bytes:
     """The plan's table without the columns that name people."""
     fields = [f for f in plan_fields(plan) if f.key not in PERSON_COLUMNS]
-    return rows_to_csv(fields, plan_rows(plan, page_objectives(plan)))
+    return rows_to_csv(fields, plan_rows(plan, plan_objectives(plan)), OPEN_DATA)
+
+
+def results_csv(rows: list[dict]) -> bytes:
+    """The validated results (`validated_results`) as open data."""
+    return rows_to_csv(RESULT_FIELDS, rows, OPEN_DATA)
 
 
 def validated_results(plan: Plan) -> list[dict]:
@@ -142,54 +146,3 @@ def distribution(rows: list[dict]) -> list[dict]:
         )
         counts.append({"from": low, "to": high, "objectives": n})
     return counts
-
-
-def _file(data: bytes, fmt: str, name: str) -> HttpResponse:
-    content_type = {"csv": "text/csv; charset=utf-8", "json": "application/json"}[fmt]
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@cache_control(public=True, max_age=600)
-def index(request: HttpRequest, slug: str) -> HttpResponse:
-    ente = get_object_or_404(Ente, slug=slug)
-    plans = list(published_plans(ente))
-    return render(request, "reporting/opendata_index.html", {"ente": ente, "plans": plans})
-
-
-@cache_control(public=True, max_age=600)
-def plan_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
-    plan = _published_plan(slug, pk)
-    if fmt == "json":
-        import json
-
-        document = public_plan_json(plan)
-        data = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    elif fmt == "csv":
-        data = public_plan_csv(plan)
-    else:
-        raise Http404
-    return _file(data, fmt, f"{slug}-piano-{pk}")
-
-
-@cache_control(public=True, max_age=600)
-def results_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
-    plan = _published_plan(slug, pk)
-    if plan.status != Plan.Status.VALIDATO or fmt not in ("csv", "json"):
-        raise Http404
-    rows = validated_results(plan)
-    if fmt == "csv":
-        data = rows_to_csv(RESULT_FIELDS, rows)
-    else:
-        from reporting.tabular import rows_to_json
-
-        meta = {
-            "schema": "piao.results/1",
-            "ente": {"name": plan.ente.name, "slug": plan.ente.slug},
-            "plan": {"id": plan.pk, "title": plan.title, "status": plan.status},
-            "distribution": distribution(rows),
-        }
-        data = rows_to_json(RESULT_FIELDS, rows, meta=meta)
-    return _file(data, fmt, f"{slug}-piano-{pk}-risultati")

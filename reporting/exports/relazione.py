@@ -215,7 +215,7 @@ def _stored_scores(period: MonitoringPeriod, sections: list, scores: PlanScores)
 def relazione_pdf(plan: Plan, year: int, *, progress=None):
     from django.utils import timezone
 
-    from reporting.pdf import PAPERS, render_pdf
+    from reporting.exports.pdf import PAPERS, render_pdf
 
     relazione = build_relazione(plan, year)
     if progress:

@@ -1,0 +1,1 @@
+"""The dashboards' reads, filters and tables (their pages: reporting.views.dashboard)."""
