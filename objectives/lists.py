@@ -2,6 +2,7 @@
 which rows each shows to whom, in which table, under which title. Their pages
 (objectives.views.lists) and their downloads (reporting.views.exports) both read them here."""
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,7 @@ from objectives import permissions, selectors
 from objectives.tables import ProgressTable, TodoTable, ValidationQueueTable
 
 
-def list_source(name: str, user) -> tuple:
+def list_source(name: str, user: AbstractBaseUser) -> tuple:
     """(queryset, table class, title) of a list by name, as its page shows it, for its
     downloads; PermissionDenied for a role that may not see it, KeyError for no such list."""
     if name == "review_queue" and not permissions.can_review_queue(user):

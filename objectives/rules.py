@@ -23,10 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     CharField,
     Exists,
+    Expression,
     F,
     FilteredRelation,
     FloatField,
@@ -40,6 +42,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import In
+from django.db.models.sql.compiler import SQLCompiler
 
 from objectives.models import Objective, Progress
 from organisation.models import Assignment, OrgUnit
@@ -64,10 +67,12 @@ class _TrimBlanks(Func):
     function = "TRIM"
     output_field = CharField()
 
-    def __init__(self, expression):
+    def __init__(self, expression: Expression | str) -> None:
         super().__init__(expression, Value(BLANKS))
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: object
+    ) -> tuple[str, list]:
         return self.as_sql(compiler, connection, function="BTRIM", **extra)
 
 
@@ -126,7 +131,7 @@ def achievement_of(progress: Progress) -> Achievement:
     return Achievement(None, None)
 
 
-def achievement_sql(prefix: str = ""):
+def achievement_sql(prefix: str = "") -> tuple[Cast, Case]:
     """SQL twin of `achievement_of`: (value as a float, source) expressions."""
     validated, declared, computed = (
         F(f"{prefix}{name}_achievement") for name in ("validated", "declared", "computed")
@@ -185,7 +190,7 @@ def unit_dipartimento(unit: OrgUnit | None) -> OrgUnit | None:
     return None
 
 
-def unit_in_dipartimento_q(dipartimento, prefix: str = "") -> Q:
+def unit_in_dipartimento_q(dipartimento: int | OuterRef, prefix: str = "") -> Q:
     """SQL twin of `unit_dipartimento(unit).pk == dipartimento` (an id or an OuterRef)."""
     q = Q()
     for level in range(UNIT_DEPTH + 1):
@@ -265,7 +270,7 @@ def _posts_of(ente_id: int | None) -> QuerySet:
     return posts.filter(ente_id=ente_id) if ente_id else posts
 
 
-def _in_sets(unit_id: int, ente_id: int | None):
+def _in_sets(unit_id: int, ente_id: int | None) -> tuple[QuerySet, QuerySet, QuerySet]:
     """(objectives naming a unit, objectives naming a unit in it, people posted in it) as
     uncorrelated subqueries, which the database runs once; NO_KEY: in any dipartimento."""
     links = _units_of(ente_id)
@@ -300,7 +305,7 @@ def objective_in_dipartimento_q(unit_id: int, ente_id: int | None = None) -> Q:
     return ~in_it if unit_id == NO_KEY else in_it
 
 
-def _report_in(objective_ref, responsible_ref, dipartimento_ref) -> Q:
+def _report_in(objective_ref: OuterRef, responsible_ref: OuterRef, dipartimento_ref: OuterRef) -> Q:
     """The correlated form of `progress_in_dipartimento_q`, for one report and one dipartimento
     given as references to an outer query."""
     links = Objective.org_units.through.objects.filter(objective_id=objective_ref)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -29,7 +30,7 @@ PROGRESS_RELATED = (
 )
 
 
-def plans_for_user(user) -> QuerySet[Plan]:
+def plans_for_user(user: AbstractBaseUser) -> QuerySet[Plan]:
     """The plans of every ente the user belongs to, with their objective counts."""
     return (
         Plan.objects.filter(ente__in=user_entes(user))
@@ -39,11 +40,11 @@ def plans_for_user(user) -> QuerySet[Plan]:
     )
 
 
-def progress_for_user(user) -> QuerySet[Progress]:
+def progress_for_user(user: AbstractBaseUser) -> QuerySet[Progress]:
     return Progress.objects.filter(ente__in=user_entes(user)).select_related(*PROGRESS_RELATED)
 
 
-def get_progress_for_user(user, pk: int) -> Progress:
+def get_progress_for_user(user: AbstractBaseUser, pk: int) -> Progress:
     """One report the user may read (any member of its ente), or 404."""
     progress = progress_for_user(user).filter(pk=pk).first()
     if progress is None:
@@ -51,7 +52,7 @@ def get_progress_for_user(user, pk: int) -> Progress:
     return progress
 
 
-def get_objective_for_user(user, pk: int) -> Objective:
+def get_objective_for_user(user: AbstractBaseUser, pk: int) -> Objective:
     objective = (
         Objective.objects.filter(ente__in=user_entes(user), pk=pk)
         .select_related("plan__ente", "programma__missione", "dirigente", "eq", "parent")
@@ -63,7 +64,7 @@ def get_objective_for_user(user, pk: int) -> Objective:
     return objective
 
 
-def todo_for_user(user) -> QuerySet[Progress]:
+def todo_for_user(user: AbstractBaseUser) -> QuerySet[Progress]:
     """What the user must do now: reports to send in open periods (returned ones first),
     and validated results awaiting their presa visione."""
     to_send = Q(status=Progress.Status.BOZZA, period__is_open=True)
@@ -76,7 +77,7 @@ def todo_for_user(user) -> QuerySet[Progress]:
     )
 
 
-def my_objectives(user) -> QuerySet[Progress]:
+def my_objectives(user: AbstractBaseUser) -> QuerySet[Progress]:
     """Every report line of the user's objectives, across plans and periods."""
     return (
         progress_for_user(user)
@@ -85,7 +86,7 @@ def my_objectives(user) -> QuerySet[Progress]:
     )
 
 
-def review_queue(user) -> QuerySet[Progress]:
+def review_queue(user: AbstractBaseUser) -> QuerySet[Progress]:
     """Submitted reports of the entes where the user is segretario generale."""
     entes = Membership.objects.filter(user=user, role=Membership.Role.SEGRETARIO).values("ente")
     return (
@@ -95,7 +96,7 @@ def review_queue(user) -> QuerySet[Progress]:
     )
 
 
-def validation_queue(user) -> QuerySet[Progress]:
+def validation_queue(user: AbstractBaseUser) -> QuerySet[Progress]:
     """Verified reports of the entes where the user sits on the NdV."""
     entes = Membership.objects.filter(user=user, role=Membership.Role.NDV).values("ente")
     return (
@@ -122,7 +123,7 @@ class TimelineEntry:
     detail: str
 
 
-def _who(user) -> str:
+def _who(user: AbstractBaseUser | None) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
@@ -131,7 +132,7 @@ def _who(user) -> str:
 TIMELINE_VALUE_CHARS = 120
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= TIMELINE_VALUE_CHARS else text[: TIMELINE_VALUE_CHARS - 1] + "…"
 
@@ -202,12 +203,12 @@ def objective_timeline(
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
-def importable_plans(user) -> QuerySet[Plan]:
+def importable_plans(user: AbstractBaseUser) -> QuerySet[Plan]:
     """The plans a user may update by import: those of the entes they run the plan of."""
     return Plan.objects.filter(ente__in=admin_entes(user)).select_related("ente")
 
 
-def get_plan_for_import(user, pk) -> Plan:
+def get_plan_for_import(user: AbstractBaseUser, pk: int | str) -> Plan:
     """A plan the user may update by import; 404 for anyone else's."""
     plan = importable_plans(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if plan is None:
@@ -215,7 +216,7 @@ def get_plan_for_import(user, pk) -> Plan:
     return plan
 
 
-def get_plan_for_user(user, pk: int) -> Plan:
+def get_plan_for_user(user: AbstractBaseUser, pk: int) -> Plan:
     """One plan of an ente the user belongs to, or 404."""
     plan = Plan.objects.filter(ente__in=user_entes(user), pk=pk).select_related("ente").first()
     if plan is None:

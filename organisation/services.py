@@ -3,7 +3,7 @@
 import unicodedata
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
@@ -33,7 +33,7 @@ def username_for(full_name: str) -> str:
 
 
 @transaction.atomic
-def grant_membership(*, user, ente: Ente, role: str) -> Membership:
+def grant_membership(*, user: AbstractBaseUser, ente: Ente, role: str) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, ente=ente, defaults={"role": role}
     )
@@ -47,7 +47,7 @@ def grant_membership(*, user, ente: Ente, role: str) -> Membership:
 @transaction.atomic
 def create_user_for_person(
     *, person: Person, password_hash: str, role: str, email_domain: str = ""
-):
+) -> tuple[AbstractBaseUser, bool]:
     """A login for a person of the plan, linked to them; an existing one is left as it is.
 
     The password comes hashed (`make_password`), so that many users can share one hashing.

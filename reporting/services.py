@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ def validation_statement_save(
     statement: str,
     validated_on: dt.date,
     signatories: str,
-    acting_user,
+    acting_user: AbstractBaseUser,
 ) -> ValidationStatement:
     """Record (or correct) the NdV's validation of the year's Relazione; NdV members only.
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +64,7 @@ def _record(
     progress: Progress,
     *,
     action: str,
-    actor,
+    actor: AbstractBaseUser,
     from_status: str,
     note: str = "",
     changes: dict | None = None,
@@ -85,7 +86,7 @@ def _record(
     )
 
 
-def _refuse_edit(progress: Progress, user) -> None:
+def _refuse_edit(progress: Progress, user: AbstractBaseUser) -> None:
     if not permissions.is_responsible(user, progress):
         raise PermissionDenied
     if progress.status != Status.BOZZA:
@@ -99,7 +100,7 @@ def _refuse_edit(progress: Progress, user) -> None:
         )
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, Decimal):
@@ -109,7 +110,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def _plan_record(plan: Plan, *, acting_user, reason: str) -> None:
+def _plan_record(plan: Plan, *, acting_user: AbstractBaseUser, reason: str) -> None:
     """Save the plan with a line in its history: who, when and why."""
     plan.full_clean()
     plan._history_user = acting_user

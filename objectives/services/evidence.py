@@ -1,5 +1,6 @@
 """Evidence files attached to a progress report."""
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,9 @@ Action = ProgressEvent.Action
 
 
 @transaction.atomic
-def evidence_add(*, progress_id: int, acting_user, upload: UploadedFile) -> Evidence:
+def evidence_add(
+    *, progress_id: int, acting_user: AbstractBaseUser, upload: UploadedFile
+) -> Evidence:
     progress = _locked(progress_id, None)
     if not permissions.can_edit(acting_user, progress):
         _refuse_edit(progress, acting_user)
@@ -48,7 +51,7 @@ def evidence_add(*, progress_id: int, acting_user, upload: UploadedFile) -> Evid
 
 
 @transaction.atomic
-def evidence_remove(*, evidence_id: int, acting_user) -> None:
+def evidence_remove(*, evidence_id: int, acting_user: AbstractBaseUser) -> None:
     evidence = Evidence.objects.select_related("progress").get(pk=evidence_id)
     progress = _locked(evidence.progress_id, None)
     if not permissions.can_edit(acting_user, progress):

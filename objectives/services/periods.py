@@ -1,5 +1,8 @@
 """Monitoring periods: their reports created, opened and closed with the rules in force."""
 
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +43,7 @@ def progress_rows_ensure(*, period: MonitoringPeriod) -> int:
 
 
 @transaction.atomic
-def period_open(*, period_id: int, acting_user) -> int:
+def period_open(*, period_id: int, acting_user: AbstractBaseUser) -> int:
     """Open the period for reports; returns how many new draft reports it created.
 
     Only on an approved plan or one already in monitoring (the first period opened moves an
@@ -83,7 +86,7 @@ def rules_in_force(plan: Plan) -> dict:
 
 
 @transaction.atomic
-def period_close(*, period_id: int, acting_user) -> MonitoringPeriod:
+def period_close(*, period_id: int, acting_user: AbstractBaseUser) -> MonitoringPeriod:
     """Close the period: no more submissions; the plan's rules in force are recorded with it,
     and its figures are computed with them from now on, whatever later changes of the rules."""
     period = MonitoringPeriod.objects.select_for_update().get(pk=period_id)
@@ -104,9 +107,9 @@ def period_create(
     *,
     plan_id: int,
     name: str,
-    reference_date,
-    due_date=None,
-    acting_user,
+    reference_date: dt.date,
+    due_date: dt.date | None = None,
+    acting_user: AbstractBaseUser,
 ) -> MonitoringPeriod:
     """A new monitoring period of the plan, closed: opening it is period_open's job."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)

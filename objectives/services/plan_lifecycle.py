@@ -1,8 +1,10 @@
 """The plan's life: bozza -> approvato -> in monitoraggio -> chiuso -> validato, and its
 scoring rules."""
 
+import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +25,9 @@ Action = ProgressEvent.Action
 
 
 @transaction.atomic
-def plan_approve(*, plan_id: int, acting_user, act_number: str, act_date) -> Plan:
+def plan_approve(
+    *, plan_id: int, acting_user: AbstractBaseUser, act_number: str, act_date: dt.date
+) -> Plan:
     """bozza -> approvato, with the approval act (delibera number and date, both required)."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if not permissions.can_manage_periods(acting_user, plan.ente_id):
@@ -51,7 +55,7 @@ def plan_approve(*, plan_id: int, acting_user, act_number: str, act_date) -> Pla
 
 
 @transaction.atomic
-def plan_close(*, plan_id: int, acting_user) -> Plan:
+def plan_close(*, plan_id: int, acting_user: AbstractBaseUser) -> Plan:
     """in monitoraggio -> chiuso, once every monitoring period of the plan is closed."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if not permissions.can_manage_periods(acting_user, plan.ente_id):
@@ -72,7 +76,9 @@ def plan_close(*, plan_id: int, acting_user) -> Plan:
 
 
 @transaction.atomic
-def plan_year_freeze(*, plan_id: int, year: int, acting_user) -> list[MonitoringPeriod]:
+def plan_year_freeze(
+    *, plan_id: int, year: int, acting_user: AbstractBaseUser
+) -> list[MonitoringPeriod]:
     """The NdV validates a year of the plan: its periods become frozen (never reopened; their
     figures are stored by reporting in the same transaction) and, for the plan's last year,
     the plan becomes *validato*.
@@ -136,7 +142,7 @@ def plan_year_freeze(*, plan_id: int, year: int, acting_user) -> list[Monitoring
     return periods
 
 
-def _objectives_reweigh(plan) -> int:
+def _objectives_reweigh(plan: Plan) -> int:
     """Give every objective weighed by category the points its category now has; returns how
     many changed (each change kept in the objective's history)."""
     from simple_history.utils import bulk_update_with_history
@@ -160,7 +166,7 @@ def _objectives_reweigh(plan) -> int:
 def plan_scoring_rules_update(
     *,
     plan_id: int,
-    acting_user,
+    acting_user: AbstractBaseUser,
     achievement_cap: Decimal,
     weight_categories: dict,
     scoring_rules: dict,

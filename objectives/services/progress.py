@@ -4,6 +4,7 @@ acknowledge, and the user's own report started on an open period."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -43,7 +44,9 @@ class DraftValues:
 
 
 @transaction.atomic
-def progress_save(*, progress_id: int, version: int, acting_user, values: DraftValues) -> Progress:
+def progress_save(
+    *, progress_id: int, version: int, acting_user: AbstractBaseUser, values: DraftValues
+) -> Progress:
     """Save the draft: measured values, declared %, justification and the responsible's notes."""
     progress = _locked(progress_id, version)
     if not permissions.can_edit(acting_user, progress):
@@ -94,7 +97,7 @@ def progress_save(*, progress_id: int, version: int, acting_user, values: DraftV
 
 
 @transaction.atomic
-def progress_submit(*, progress_id: int, version: int, acting_user) -> Progress:
+def progress_submit(*, progress_id: int, version: int, acting_user: AbstractBaseUser) -> Progress:
     """Send the report to the segretario; the declared % defaults to the computed one."""
     progress = _locked(progress_id, version)
     if not permissions.can_submit(acting_user, progress):
@@ -130,7 +133,7 @@ def progress_submit(*, progress_id: int, version: int, acting_user) -> Progress:
 
 
 @transaction.atomic
-def progress_verify(*, progress_id: int, version: int, acting_user) -> Progress:
+def progress_verify(*, progress_id: int, version: int, acting_user: AbstractBaseUser) -> Progress:
     progress = _locked(progress_id, version)
     if not permissions.can_verify(acting_user, progress):
         raise PermissionDenied
@@ -142,7 +145,9 @@ def progress_verify(*, progress_id: int, version: int, acting_user) -> Progress:
 
 
 @transaction.atomic
-def progress_return(*, progress_id: int, version: int, acting_user, note: str) -> Progress:
+def progress_return(
+    *, progress_id: int, version: int, acting_user: AbstractBaseUser, note: str
+) -> Progress:
     """Back to the responsible as a draft, with a note they will see."""
     progress = _locked(progress_id, version)
     if not permissions.can_return(acting_user, progress):
@@ -165,7 +170,13 @@ def progress_return(*, progress_id: int, version: int, acting_user, note: str) -
 
 @transaction.atomic
 def progress_validate(
-    *, progress_id: int, version: int, acting_user, validated: Decimal, reason: str, ndv_notes: str
+    *,
+    progress_id: int,
+    version: int,
+    acting_user: AbstractBaseUser,
+    validated: Decimal,
+    reason: str,
+    ndv_notes: str,
 ) -> Progress:
     """The NdV's final figure; a reason is required when it differs from the declared one."""
     progress = _locked(progress_id, version)
@@ -209,7 +220,7 @@ def progress_validate(
 
 
 @transaction.atomic
-def progress_validate_unchanged(*, progress_ids: list[int], acting_user) -> int:
+def progress_validate_unchanged(*, progress_ids: list[int], acting_user: AbstractBaseUser) -> int:
     """Validate, as declared, every verified report among these that the user may validate."""
     count = 0
     for progress_id in progress_ids:
@@ -235,7 +246,9 @@ def progress_validate_unchanged(*, progress_ids: list[int], acting_user) -> int:
 
 
 @transaction.atomic
-def progress_reopen(*, progress_id: int, version: int, acting_user, reason: str) -> Progress:
+def progress_reopen(
+    *, progress_id: int, version: int, acting_user: AbstractBaseUser, reason: str
+) -> Progress:
     """The NdV takes a validated result back to review; the reason stays on record."""
     progress = _locked(progress_id, version)
     _refuse_period_change(progress.period)  # first: the reason the NdV cannot, said plainly
@@ -259,7 +272,9 @@ def progress_reopen(*, progress_id: int, version: int, acting_user, reason: str)
 
 
 @transaction.atomic
-def progress_exclude(*, progress_id: int, version: int, acting_user, reason: str) -> Progress:
+def progress_exclude(
+    *, progress_id: int, version: int, acting_user: AbstractBaseUser, reason: str
+) -> Progress:
     """The NdV leaves a report of a closed period out of the evaluation, with a reason: it
     scores nothing, and it no longer holds back the validation of its year."""
     progress = _locked(progress_id, version)
@@ -289,7 +304,9 @@ def progress_exclude(*, progress_id: int, version: int, acting_user, reason: str
 
 
 @transaction.atomic
-def progress_acknowledge(*, progress_id: int, version: int, acting_user) -> Progress:
+def progress_acknowledge(
+    *, progress_id: int, version: int, acting_user: AbstractBaseUser
+) -> Progress:
     """The responsible's presa visione of the NdV's final figure."""
     progress = _locked(progress_id, version)
     if not permissions.can_acknowledge(acting_user, progress):
@@ -300,7 +317,9 @@ def progress_acknowledge(*, progress_id: int, version: int, acting_user) -> Prog
 
 
 @transaction.atomic
-def progress_start(*, objective: Objective, period: MonitoringPeriod, acting_user) -> Progress:
+def progress_start(
+    *, objective: Objective, period: MonitoringPeriod, acting_user: AbstractBaseUser
+) -> Progress:
     """The user's own report on an objective for an open period, created if missing."""
     if not permissions.can_start_progress(acting_user, objective):
         raise PermissionDenied(_("Solo il responsabile dell'obiettivo o la sua EQ lo compila."))

@@ -1,7 +1,9 @@
 """Reads of the dashboards: who may see which plan's figures, and the rows of their tables."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -12,7 +14,7 @@ from objectives.models import MonitoringPeriod, Objective, Plan, Progress
 from organisation.access import user_entes
 from organisation.models import Membership, Person
 from reporting.access import role_sees_ente
-from reporting.scoring import GroupScore, PlanScores, ResponsibleScore, Scope
+from reporting.scoring import GroupScore, Part, PeriodScore, PlanScores, ResponsibleScore, Scope
 
 Role = Membership.Role
 
@@ -45,7 +47,7 @@ class Access:
             raise PermissionDenied
 
 
-def dashboard_plans(user) -> QuerySet[Plan]:
+def dashboard_plans(user: AbstractBaseUser) -> QuerySet[Plan]:
     """The plans of the user's entes, with their objective and period counts."""
     return (
         Plan.objects.filter(ente__in=user_entes(user))
@@ -55,7 +57,7 @@ def dashboard_plans(user) -> QuerySet[Plan]:
     )
 
 
-def get_plan_access(user, plan_id: int) -> Access:
+def get_plan_access(user: AbstractBaseUser, plan_id: int) -> Access:
     """The plan and the user's role in its ente; 404 for anyone outside the ente."""
     plan = Plan.objects.filter(pk=plan_id, ente__in=user_entes(user)).select_related("ente").first()
     if plan is None:
@@ -76,12 +78,14 @@ def get_person_of_plan(plan: Plan, person_id: int) -> Person:
     return person
 
 
-def explanation_url(plan: Plan, period: MonitoringPeriod, **scope) -> str:
+def explanation_url(plan: Plan, period: MonitoringPeriod, **scope: object) -> str:
     query = {"periodo": period.pk} | {k: v for k, v in scope.items() if v is not None}
     return f"{reverse('reporting:dashboard_explanation', args=[plan.pk])}?{urlencode(query)}"
 
 
-def group_rows(groups: list[GroupScore], kind: str, plan, period) -> list[dict]:
+def group_rows(
+    groups: list[GroupScore], kind: str, plan: Plan, period: MonitoringPeriod
+) -> list[dict]:
     """Table rows of dipartimenti, programmes or missions, each with its drill-down link."""
     return [
         {
@@ -98,7 +102,9 @@ def group_rows(groups: list[GroupScore], kind: str, plan, period) -> list[dict]:
     ]
 
 
-def responsible_rows(responsibles: list[ResponsibleScore], plan, period) -> list[dict]:
+def responsible_rows(
+    responsibles: list[ResponsibleScore], plan: Plan, period: MonitoringPeriod
+) -> list[dict]:
     return [
         {
             "label": r.name,
@@ -127,7 +133,7 @@ def responsible_rows(responsibles: list[ResponsibleScore], plan, period) -> list
     ]
 
 
-def trend_rows(points) -> list[dict]:
+def trend_rows(points: list[PeriodScore]) -> list[dict]:
     return [
         {
             "label": p.period.name,
@@ -141,7 +147,7 @@ def trend_rows(points) -> list[dict]:
     ]
 
 
-def part_rows(parts) -> list[dict]:
+def part_rows(parts: Iterable[Part]) -> list[dict]:
     return [
         {
             "code": part.objective.code,
@@ -164,7 +170,7 @@ def part_rows(parts) -> list[dict]:
     ]
 
 
-def _part_note(part) -> str:
+def _part_note(part: Part) -> str:
     if part.is_prerequisite:
         if part.prerequisite_met is None:
             return "prerequisito non ancora misurato"

@@ -31,7 +31,7 @@ class Dialect:
     date_format: str | None  # None: ISO 8601
     bom: bool
 
-    def cell(self, value) -> str:
+    def cell(self, value: object) -> str:
         """One value as this dialect writes it: numbers with its decimal mark, dates in its
         format, text formula-safe, None empty."""
         if value is None:

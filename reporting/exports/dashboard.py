@@ -9,7 +9,7 @@ from piao.spreadsheet import SheetColumn
 from reporting.exports.csv import PEOPLE
 
 
-def _raw(value):
+def _raw(value: object) -> object:
     if isinstance(value, float):
         return Decimal(f"{value:.2f}")
     return value

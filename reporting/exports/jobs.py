@@ -19,13 +19,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,7 +36,7 @@ from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
 from objectives.filters import ObjectiveFilter
-from objectives.models import Plan
+from objectives.models import Objective, Plan
 from objectives.selectors import plan_objectives
 from reporting.models import ExportJob
 
@@ -60,7 +62,7 @@ class ExportBusyError(ExportInputError):
     """Too many exports queued or running (for the ente or the server): an Italian message."""
 
 
-def filtered_objectives(plan: Plan, query: QueryDict | dict):
+def filtered_objectives(plan: Plan, query: QueryDict | dict) -> QuerySet[Objective]:
     """The plan's objectives narrowed by the plan page's filters; ExportInputError if the
     filters are not valid."""
     if not isinstance(query, QueryDict):
@@ -83,7 +85,13 @@ def export_file_name(plan: Plan, kind: str, fmt: str, year: int | None = None) -
 
 
 def render_export(
-    plan: Plan, kind: str, fmt: str, *, query=None, year=None, progress=None
+    plan: Plan,
+    kind: str,
+    fmt: str,
+    *,
+    query: QueryDict | dict | None = None,
+    year: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[bytes, int | None]:
     """The document's bytes and, for a PDF, its page count."""
     from reporting.exports import pdf
@@ -188,7 +196,13 @@ def _check_caps(ente_id: int) -> None:
 
 
 def export_job_start(
-    *, plan: Plan, kind: str, fmt: str, filters: dict, year: int | None, acting_user
+    *,
+    plan: Plan,
+    kind: str,
+    fmt: str,
+    filters: dict,
+    year: int | None,
+    acting_user: AbstractBaseUser,
 ) -> tuple[ExportJob, bool]:
     """Queue an export, or hand back the identical one already queued or running.
 
@@ -251,7 +265,7 @@ def _runs_here() -> bool:
 
 
 @transaction.atomic
-def export_job_cancel(*, job: ExportJob, acting_user) -> bool:
+def export_job_cancel(*, job: ExportJob, acting_user: AbstractBaseUser) -> bool:
     """Cancel a queued or running job (its requester or the controllo di gestione).
 
     A running render is stopped by its worker within a second. False when it had already
@@ -366,7 +380,7 @@ def crashed_message(attempts: int) -> str:
     ) % {"n": attempts}
 
 
-def export_job_retry(job_id: int, *, reason: str, heartbeat_at=None) -> str:
+def export_job_retry(job_id: int, *, reason: str, heartbeat_at: dt.datetime | None = None) -> str:
     """Queue again a running job whose renderer or worker died, or fail it after its last
     attempt. `heartbeat_at` (the stale beat seen) makes two watchers act once."""
     with transaction.atomic():
@@ -389,7 +403,7 @@ def export_job_retry(job_id: int, *, reason: str, heartbeat_at=None) -> str:
     return Status.QUEUED
 
 
-def export_jobs_recover(*, now=None) -> int:
+def export_jobs_recover(*, now: dt.datetime | None = None) -> int:
     """Queue again (or fail) the running jobs whose worker stopped beating: it died."""
     now = now or timezone.now()
     silent = now - dt.timedelta(seconds=6 * settings.EXPORT_JOB_HEARTBEAT_SECONDS)
@@ -406,7 +420,7 @@ def export_jobs_recover(*, now=None) -> int:
     return handled + _recover_unstarted(now=now, silent=silent)
 
 
-def _recover_unstarted(*, now, silent) -> int:
+def _recover_unstarted(*, now: dt.datetime, silent: dt.datetime) -> int:
     """Queued jobs whose task a worker claimed and then died (or failed) before the job
     started: a new task, counted as an attempt."""
     if _runs_here():
@@ -448,7 +462,7 @@ def _recover_unstarted(*, now, silent) -> int:
     return handled
 
 
-def _record_lost_task(task_id: str, now) -> None:
+def _record_lost_task(task_id: str, now: dt.datetime) -> None:
     """The dead worker's task row stays RUNNING in the library's table: record it failed."""
     if not task_id:
         return
@@ -512,7 +526,7 @@ def export_job_render(job_id: int) -> ExportJob:
     return job
 
 
-def export_jobs_purge(*, now=None) -> int:
+def export_jobs_purge(*, now: dt.datetime | None = None) -> int:
     """Delete the jobs (with their files and their task rows) finished more than
     EXPORT_FILES_KEEP_DAYS ago. Returns how many."""
     from django_tasks_db.models import DBTaskResult

@@ -14,7 +14,7 @@ justifications, NdV notes and reasons; evidence files; users and e-mails.
 
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField
+from django.db.models import Avg, Count, F, FloatField, QuerySet
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
@@ -47,7 +47,7 @@ RESULT_FIELDS = [
 DISTRIBUTION = [(0, 50), (50, 80), (80, 100), (100, None)]
 
 
-def published_plans(ente: Ente):
+def published_plans(ente: Ente) -> QuerySet[Plan]:
     return Plan.objects.filter(ente=ente, status__in=PUBLISHED).order_by("-first_year", "title")
 
 

@@ -5,16 +5,20 @@ keeps the whole document in memory: whole plans are rendered by a background job
 that exits when done (reporting.exports.jobs); a request renders only small documents.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import NoReturn
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from objectives.models import Plan
+from objectives.models import Objective, Plan
 from objectives.plan_table import PlanColumn, plan_columns, plan_rows
 from objectives.selectors import plan_objectives
 from piao.formatting import format_percent
+from reporting.exports.tabular import Field
 
 PAPERS = {"A4": "A4 landscape", "A3": "A3 landscape"}
 
@@ -25,13 +29,15 @@ class PdfDocument:
     pages: int
 
 
-def _no_fetch(url: str, *args, **kwargs):
+def _no_fetch(url: str, *args: object, **kwargs: object) -> NoReturn:
     # Our templates load nothing; refusing every fetch keeps the renderer off the network and
     # the file system whatever a document holds.
     raise ValueError(f"Risorsa esterna non ammessa nel PDF: {url[:100]}")
 
 
-def render_pdf(template: str, context: dict, *, progress=None) -> PdfDocument:
+def render_pdf(
+    template: str, context: dict, *, progress: Callable[[int], None] | None = None
+) -> PdfDocument:
     """A template rendered to a tagged PDF with its fonts embedded (DejaVu, installed)."""
     from weasyprint import HTML
 
@@ -63,7 +69,7 @@ def cells(row: dict, columns: list[PlanColumn]) -> list[tuple[str, str]]:
     ]
 
 
-def plan_groups(rows: list[dict], columns) -> list[tuple[str, list[list]]]:
+def plan_groups(rows: list[dict], columns: list[PlanColumn]) -> list[tuple[str, list[list]]]:
     """The rows grouped under a heading per dipartimento/area, in the plan's order of first
     appearance (the seeds list one dipartimento after the other)."""
     order: dict[str, int] = {}
@@ -92,7 +98,12 @@ def pdf_columns(plan: Plan, rows: list[dict]) -> list[PlanColumn]:
 
 
 def plan_to_pdf(
-    plan: Plan, objectives=None, *, paper: str = "A4", filtered: bool = False, progress=None
+    plan: Plan,
+    objectives: QuerySet[Objective] | None = None,
+    *,
+    paper: str = "A4",
+    filtered: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> PdfDocument:
     """The plan's tables as the Giunta approves them: landscape, a heading per dipartimento,
     the header row on every page, ente, title, approval act, page x of y, date of issue."""
@@ -114,7 +125,7 @@ def plan_to_pdf(
     return render_pdf("reporting/plan_pdf.html", context, progress=progress)
 
 
-def list_to_pdf(title: str, fields, rows: list[dict]) -> PdfDocument:
+def list_to_pdf(title: str, fields: list[Field], rows: list[dict]) -> PdfDocument:
     """A filtered list (a few hundred rows at most) in its own columns, landscape A4."""
     context = {
         "title": title,

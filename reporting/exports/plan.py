@@ -1,5 +1,6 @@
 """Exports of a plan: pure functions from the database to a document."""
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from objectives.models import Objective, OrgUnit, Plan
 from objectives.plan_import import SCHEMA, UNIT_KIND_RANK
 from objectives.plan_table import plan_columns, plan_rows
 from objectives.selectors import plan_objectives
-from objectives.weights import weight_groups, weight_share
+from objectives.weights import GroupKey, WeightGroup, weight_groups, weight_share
 from organisation.models import Assignment
 from reporting.exports.tabular import Field, rows_to_csv
 from reporting.selectors import export_objectives
@@ -21,7 +22,7 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _date(value) -> str | None:
+def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -31,7 +32,9 @@ def _unit(unit: OrgUnit | None) -> dict | None:
     return {"code": unit.code or None, "name": unit.name, "kind": unit.kind}
 
 
-def objective_document(objective: Objective, groups, with_progress: bool = False) -> dict:
+def objective_document(
+    objective: Objective, groups: dict[GroupKey, WeightGroup], with_progress: bool = False
+) -> dict:
     """One objective of a piao.plan/1 document."""
     units = sorted(objective.org_units.all(), key=lambda u: (UNIT_KIND_RANK[u.kind], u.name))
     data = {

@@ -7,9 +7,13 @@ score and pay band; the ente's summary by dipartimento; the NdV's validation sta
 score comes from reporting.scoring, the one place where scores and bands are computed.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
@@ -33,6 +37,9 @@ from reporting.scoring import (
     plan_scores,
     scored_progress,
 )
+
+if TYPE_CHECKING:
+    from reporting.exports.pdf import PdfDocument
 
 
 class RelazioneError(ValueError):
@@ -212,7 +219,9 @@ def _stored_scores(period: MonitoringPeriod, sections: list, scores: PlanScores)
         scores.ente.value = ente.score
 
 
-def relazione_pdf(plan: Plan, year: int, *, progress=None):
+def relazione_pdf(
+    plan: Plan, year: int, *, progress: Callable[[int], None] | None = None
+) -> PdfDocument:
     from django.utils import timezone
 
     from reporting.exports.pdf import PAPERS, render_pdf

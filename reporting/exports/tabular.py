@@ -4,13 +4,19 @@ A list's download takes the columns of the table the page shows (django-tables2)
 the same columns and exactly the filtered rows; every text cell goes through `neutralise`.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from piao.spreadsheet import SheetColumn, table_to_xlsx
 from reporting.exports.csv import PEOPLE, Dialect
+
+if TYPE_CHECKING:
+    from django_tables2 import Table
 
 
 @dataclass(frozen=True)
@@ -20,7 +26,7 @@ class Field:
     kind: str = "text"  # text | percent | number
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.datetime | dt.date):
@@ -28,7 +34,7 @@ def _plain(value):
     return value
 
 
-def _number(value):
+def _number(value: object) -> object:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -67,7 +73,7 @@ def rows_to_xlsx(fields: list[Field], rows: list[dict], *, title: str) -> bytes:
     return table_to_xlsx(columns, values, title=title or "Elenco")
 
 
-def table_fields_rows(table) -> tuple[list[Field], list[dict]]:
+def table_fields_rows(table: Table) -> tuple[list[Field], list[dict]]:
     """The columns and every row (not only a page) of a django-tables2 table of the app.
 
     Percent columns keep their numbers; the others take the text the page shows. Columns

@@ -5,14 +5,20 @@ year has its own columns. The rows come from `plan_to_json`, so the spreadsheet 
 open-data export says.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import functools
+from typing import TYPE_CHECKING
 
+from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from objectives.models import Indicator, Target
+from objectives.models import Indicator, Objective, Plan, Target
 from objectives.plan_import.template import _cell, sheet_columns, write_table
 from objectives.plan_layout import Column, layout_columns
+from objectives.weights import GroupKey, WeightGroup
 from piao.spreadsheet import (
     PERCENT_FORMAT,
     TableSheet,
@@ -24,15 +30,18 @@ from piao.spreadsheet import (
 )
 from reporting.exports.plan import plan_to_json
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 UNIT_ROLES = {"dipartimento": "area", "servizio": "servizio", "ufficio": "ufficio"}
 
 
-def _date(value: str | None):
+def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
 @functools.cache
-def _label(choices, value: str | None) -> str:
+def _label(choices: type[models.TextChoices], value: str | None) -> str:
     # Cached: a translated label costs a lookup, and a large plan repeats a handful of them.
     return str(choices(value).label) if value else ""
 
@@ -92,7 +101,7 @@ def objective_rows(objective: dict) -> list[dict]:
     return rows
 
 
-def plan_to_xlsx(plan) -> bytes:
+def plan_to_xlsx(plan: Plan) -> bytes:
     """The plan as one XLSX sheet in the layout the importer reads back into an equal plan."""
     document = plan_to_json(plan)
     rows = (row for objective in document["objectives"] for row in objective_rows(objective))
@@ -130,7 +139,15 @@ class _TableSheet(TableSheet):
     """A sheet of layout columns (objectives.plan_layout), each row a dict keyed by role:
     percentages as numbers, long texts wrapped."""
 
-    def __init__(self, workbook, title: str, columns: list[Column], *, percent, comments=False):
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        columns: list[Column],
+        *,
+        percent: set[str],
+        comments: bool = False,
+    ) -> None:
         self.roles = columns
         super().__init__(
             workbook,
@@ -148,7 +165,12 @@ class _TableSheet(TableSheet):
         super().append([_cell(row.get(c.role), c) for c in self.roles])
 
 
-def _summary_sheet(workbook, plan, groups_rows, weight_groups_) -> None:
+def _summary_sheet(
+    workbook: Workbook,
+    plan: Plan,
+    groups_rows: list[tuple[str, str, int, int]],
+    weight_groups_: dict[GroupKey, WeightGroup],
+) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
@@ -192,7 +214,7 @@ def _summary_sheet(workbook, plan, groups_rows, weight_groups_) -> None:
         )
 
 
-def plan_workbook(plan, *, only=None) -> bytes:
+def plan_workbook(plan: Plan, *, only: QuerySet[Objective] | None = None) -> bytes:
     """The plan's workbook: sheet 1 the whole plan (or the filtered rows) in the importer's
     layout, so the file imports back; then a summary; then one sheet per dipartimento/area in
     the seeds' columns of the PDF (objectives.plan_table), one row per objective.

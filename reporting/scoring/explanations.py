@@ -1,6 +1,6 @@
 """One figure and the reports it is made of, whose contributions add up to it."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -79,7 +79,7 @@ class Parts(Sequence):
     COUNT, a slice one query for those reports (so a page of 50 costs the same whatever the
     figure's size), iterating reads them all in chunks."""
 
-    def __init__(self, reports: QuerySet[Progress], build):
+    def __init__(self, reports: QuerySet[Progress], build: Callable[[Progress], Part]) -> None:
         self.reports = reports
         self._build = build
         self._count: int | None = None
@@ -93,12 +93,12 @@ class Parts(Sequence):
             self._count = self.reports.count()
         return self._count
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: int | slice) -> Part | list[Part]:
         if isinstance(key, slice):
             return [self._build(progress) for progress in self.reports[key]]
         return self[key : key + 1][0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Part]:
         return (self._build(progress) for progress in self.reports.iterator(chunk_size=2000))
 
 

@@ -1,6 +1,7 @@
 """Aggregate figures: responsibles in their weight groups, dipartimenti, DUP programmes and
 missions, the ente, and the trend over periods, each in a fixed number of queries."""
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,12 +10,13 @@ from django.db.models import (
     F,
     FloatField,
     Q,
+    QuerySet,
     Sum,
 )
 from django.db.models.functions import Cast
 from django.db.models.lookups import LessThan
 
-from objectives.models import MonitoringPeriod, Objective, Plan, Programma
+from objectives.models import MonitoringPeriod, Objective, Plan, Programma, Progress
 from objectives.rules import (
     NO_KEY,
     SUBMITTED,
@@ -181,7 +183,9 @@ def _sums(rules: Rules) -> dict:
 GROUP_FIELDS = ("period_id", "responsible_id", "objective__section")
 
 
-def _rows(plan: Plan, queryset, rules: Rules, key: str | None, labels: bool = False) -> list[_Row]:
+def _rows(
+    plan: Plan, queryset: QuerySet[Progress], rules: Rules, key: str | None, labels: bool = False
+) -> list[_Row]:
     """The aggregate grouped by ids only (grouping on names and labels costs the database more
     than looking them up after); `labels`: the key is a programme, whose code and name and
     mission come from one more small query."""
@@ -257,7 +261,7 @@ class _Accumulator:
         self.gated = gated
         self.sums: dict = {}
 
-    def add(self, key, row: _Row) -> None:
+    def add(self, key: Hashable, row: _Row) -> None:
         acc = self.sums.get(key)
         if acc is None:
             acc = self.sums[key] = [0] * len(SUMS) + [0.0, 0.0, 0.0, 0.0, False]
@@ -279,7 +283,7 @@ class _Accumulator:
     def figures(self) -> list:
         return list(self.sums)
 
-    def finish(self, key) -> Score:
+    def finish(self, key: Hashable) -> Score:
         """The score with its value worked out."""
         acc = self.sums.get(key)
         if acc is None:
@@ -419,7 +423,15 @@ def responsible_scores(
 
 
 def _plan_scores(
-    plan, period, rules, totals, balanced, gated, rows, unit_rows, names
+    plan: Plan,
+    period: MonitoringPeriod,
+    rules: Rules,
+    totals: dict[GroupKey, Decimal],
+    balanced: dict[GroupKey, bool],
+    gated: set[GroupKey],
+    rows: list[_Row],
+    unit_rows: list[_Row],
+    names: dict[int, str],
 ) -> PlanScores:
     acc = _Accumulator(rules, totals, gated)
     labels: dict[tuple[str, int], tuple[str, str]] = {}
@@ -509,7 +521,13 @@ def _periods(plan: Plan) -> list[MonitoringPeriod]:
     return list(MonitoringPeriod.objects.filter(plan=plan).order_by("reference_date"))
 
 
-def _trend(periods, each: PeriodRules, totals, gated, rows) -> list[PeriodScore]:
+def _trend(
+    periods: list[MonitoringPeriod],
+    each: PeriodRules,
+    totals: dict[GroupKey, Decimal],
+    gated: set[tuple[GroupKey, int]],
+    rows: list[_Row],
+) -> list[PeriodScore]:
     result = []
     for period in periods:
         acc = _Accumulator(each.of(period.pk), totals, _gated_for_period(gated, period.pk))

@@ -1,12 +1,14 @@
 """The scoring rules of a plan or a period: bands, pay bands, caps and how pre-requisites and
 unreported objectives count (see reporting.scoring for the whole method)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Case,
+    Expression,
+    Field,
     FloatField,
     Q,
     Value,
@@ -25,7 +27,7 @@ Status = Progress.Status
 VERIFIED = [Status.VERIFICATO, Status.VALIDATO]
 
 
-def _dec(value) -> Decimal:
+def _dec(value: float | Decimal | None) -> Decimal:
     """A database number (float or Decimal) as a Decimal with six decimals."""
     if value is None:
         return ZERO
@@ -107,7 +109,9 @@ class Rules:
         return cls.for_plan(plan if plan is not None else period.plan)
 
     @classmethod
-    def _parse(cls, scoring_rules, cap, weight_categories) -> "Rules":
+    def _parse(
+        cls, scoring_rules: dict | None, cap: Decimal | str, weight_categories: dict | None
+    ) -> "Rules":
         raw = with_defaults(scoring_rules)
         mins = [Decimal(str(b["min"])) for b in raw["bands"]]
         bands = tuple(
@@ -165,11 +169,11 @@ class Rules:
 
     # SQL twins of the rules above, so that aggregates are computed in the database.
 
-    def capped_sql(self, achievement):
+    def capped_sql(self, achievement: Expression) -> Case:
         cap = Value(float(self.cap), output_field=FloatField())
         return Case(When(GreaterThan(achievement, cap), then=cap), default=achievement)
 
-    def score_sql(self, achievement):
+    def score_sql(self, achievement: Expression) -> Expression:
         capped = self.capped_sql(achievement)
         whens = []
         for band in self.bands[:-1]:
@@ -181,10 +185,10 @@ class Rules:
             return default
         return Case(*whens, default=default, output_field=FloatField())
 
-    def met_at_sql(self):
+    def met_at_sql(self) -> Value:
         return Value(float(self.prerequisite_met_at))
 
-    def at_risk_sql(self):
+    def at_risk_sql(self) -> Value:
         return Value(float(self.at_risk_below))
 
     def gate_q(self) -> Q | None:
@@ -208,7 +212,9 @@ class PeriodRules:
     def of(self, period_id: int) -> Rules:
         return self.by_period.get(period_id, self.default)
 
-    def _case(self, make, output_field=None):
+    def _case(
+        self, make: Callable[[Rules], Expression], output_field: Field | None = None
+    ) -> Expression:
         groups: list[tuple[Rules, list[int]]] = []
         for period_id, rules in self.by_period.items():
             if rules == self.default:
@@ -224,16 +230,16 @@ class PeriodRules:
         whens = [When(period_id__in=ids, then=make(rules)) for rules, ids in groups]
         return Case(*whens, default=make(self.default), output_field=FloatField())
 
-    def capped_sql(self, achievement):
+    def capped_sql(self, achievement: Expression) -> Expression:
         return self._case(lambda rules: rules.capped_sql(achievement))
 
-    def score_sql(self, achievement):
+    def score_sql(self, achievement: Expression) -> Expression:
         return self._case(lambda rules: rules.score_sql(achievement))
 
-    def met_at_sql(self):
+    def met_at_sql(self) -> Expression:
         return self._case(lambda rules: rules.met_at_sql())
 
-    def at_risk_sql(self):
+    def at_risk_sql(self) -> Expression:
         return self._case(lambda rules: rules.at_risk_sql())
 
     def gate_q(self) -> Q | None:

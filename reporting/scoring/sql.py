@@ -23,14 +23,14 @@ from objectives.rules import (
     prerequisite_q,
     progress_in_dipartimento_q,
 )
-from reporting.scoring.rules import Rules, Status
+from reporting.scoring.rules import PeriodRules, Rules, Status
 
 # -- one objective --------------------------------------------------------------------------
 
 
 # The rules of one report (which figure counts, what a pre-requisite is, which dipartimento it
 # counts in) and their SQL twins live in objectives.rules; the names stay importable from here.
-def _figures_sql(rules):
+def _figures_sql(rules: Rules | PeriodRules) -> tuple[Coalesce, Coalesce, Coalesce, Coalesce]:
     """Each report's achievement, source, capped achievement and score in SQL: those stored
     when the NdV validated the report's year (reporting.models.FrozenResult), else computed
     with the rules."""
@@ -82,7 +82,7 @@ class Scope:
             q &= Q(responsible_id=self.responsible_id)
         return q
 
-    def narrower(self, **fields) -> "Scope":
+    def narrower(self, **fields: object) -> "Scope":
         return Scope(**(self.__dict__ | fields))
 
 
