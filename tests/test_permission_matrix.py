@@ -268,8 +268,9 @@ WORKFLOW = {
         k(pk="evidence"), POST_ONLY, post=rule(DONE, roles={"responsible"})
     ),
     "objectives:period_list": Entry(None, rule(roles={"controllo"}, superuser=200)),
+    # A closed period of the plan in monitoring (a draft plan's periods do not open).
     "objectives:period_open": Entry(
-        k(pk="closed_period"), POST_ONLY, post=rule(DONE, roles={"controllo"})
+        k(pk="monitored_period"), POST_ONLY, post=rule(DONE, roles={"controllo"})
     ),
     "objectives:period_close": Entry(
         k(pk="period"), POST_ONLY, post=rule(DONE, roles={"controllo"})
@@ -507,7 +508,7 @@ FORGED = {
     ("objectives.monitoringperiod", "changelist"): lambda d, side: {
         "action": "close_periods",
         "index": "0",
-        "_selected_action": [d.A.period.pk],
+        "_selected_action": [getattr(d, side).period.pk],
     },
 }
 AXES = {"add": (403, 403), "change": (200, DONE)}
@@ -592,7 +593,10 @@ def admin_entries() -> dict[str, Entry]:
                 data = FORGED.get((label, page))
                 if page == "delete":
                     data = lambda d, side: {"post": "yes"}  # noqa: E731
-                entries[prefix + suffix] = Entry(_object_kwargs(label, page), get, post, data)
+                kwargs = _object_kwargs(label, page)
+                if kwargs is None and data is not None:
+                    kwargs = lambda d, side: {}  # noqa: E731 - the body names each side's row
+                entries[prefix + suffix] = Entry(kwargs, get, post, data)
     return entries
 
 
@@ -706,6 +710,9 @@ def _ente_rows(personas, ente, *, dirigente, eq, controllo, ndv, segretario, col
         approval_act_number="1",
         approval_act_date=dt.date(2024, 1, 15),
     )
+    monitored_period = MonitoringPeriod.objects.create(
+        ente=ente, plan=monitored, name="30/06/2024", reference_date=dt.date(2024, 6, 30)
+    )
     queued_job = ExportJob.objects.create(
         ente=ente, plan=plan, kind="plan", format="pdf", requested_by=dirigente
     )
@@ -732,6 +739,7 @@ def _ente_rows(personas, ente, *, dirigente, eq, controllo, ndv, segretario, col
         job=job,
         queued_job=queued_job,
         monitored=monitored,
+        monitored_period=monitored_period,
         excludable=excludable,
         upload_token=upload_token,
         **reports,
