@@ -40,10 +40,15 @@ def test_controllo_finds_both_plans_and_their_objectives(page, demo_site):
     expect(page.locator("#result_list")).to_contain_text("1.1.5")
     page.get_by_role("link", name="1.1.5").click()
     expect(page.locator("h2", has_text="Indicatori")).to_be_visible()
-    expect(page.locator("#id_indicators-0-description")).to_have_value(
-        "Percentuale di servizi a pagamento tramite PagoPa"
-    )
-    expect(page.locator("input[name='indicators-0-targets-0-year']")).to_have_value("2022")
+    # The demo plan is approved: its content is shown, read-only, and the page says why.
+    expect(page.get_by_text("le modifiche passano da una variazione")).to_be_visible()
+    expect(
+        page.get_by_role("paragraph").filter(
+            has_text=re.compile("^Percentuale di servizi a pagamento tramite PagoPa$")
+        )
+    ).to_be_visible()
+    expect(page.locator("#id_indicators-0-description")).to_have_count(0)
+    expect(page.locator("input[name='indicators-0-targets-0-year']")).to_have_count(0)
     expect(page.get_by_text("Giulio Nardi: 10%")).to_be_visible()
 
 
