@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from objectives.models import Objective, Target
+from objectives.models import Objective, Plan, Target
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +55,17 @@ def test_controllo_finds_both_plans_and_their_objectives(page, demo_site):
 def test_bad_values_typed_in_the_admin_are_explained_and_not_saved(page, demo_site):
     objective = Objective.objects.get(plan__ente__slug="montepulciano", code="1.1.7")
     target = Target.objects.filter(indicator__objective=objective).order_by("year").first()
+    # The demo approves its plans, whose content the admin then shows read-only: the plan is
+    # taken back to a draft for this journey, and given back its status after it.
+    status = objective.plan.status
+    Plan.objects.filter(pk=objective.plan_id).update(status=Plan.Status.BOZZA)
+    try:
+        _type_bad_values(page, demo_site, objective, target)
+    finally:
+        Plan.objects.filter(pk=objective.plan_id).update(status=status)
+
+
+def _type_bad_values(page, demo_site, objective, target):
     demo_site(page, "controllo")
     page.goto(f"{demo_site.url}/admin/objectives/objective/{objective.pk}/change/")
     page.locator("#id_weight").fill("-3")
