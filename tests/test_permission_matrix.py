@@ -32,6 +32,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks_db.models import DBTaskResult
 
 from objectives import services
 from objectives.models import (
@@ -45,6 +46,7 @@ from objectives.models import (
 )
 from objectives.services import progress_rows_ensure
 from organisation.models import Assignment, Membership, OrgUnit
+from reporting.jobs import export_job_task
 from reporting.models import ExportJob
 from tests.factories import make_indicator, make_objective, make_plan
 from tests.personas import MEMBERS_A, MEMBERS_B, PERSONAS, build_personas
@@ -245,6 +247,13 @@ WORKFLOW = {
         post=rule(DONE, roles={"ndv"}),
         data=_version("validato", reason="Ricalcolo"),
     ),
+    # The NdV leaves a report of a closed period out of the evaluation; nobody else may.
+    "objectives:progress_exclude": Entry(
+        k(pk="excludable"),
+        POST_ONLY,
+        post=rule(DONE, roles={"ndv"}),
+        data=_version("excludable", reason="Obiettivo sospeso"),
+    ),
     "objectives:progress_acknowledge": Entry(
         k(pk="validato"),
         POST_ONLY,
@@ -259,8 +268,9 @@ WORKFLOW = {
         k(pk="evidence"), POST_ONLY, post=rule(DONE, roles={"responsible"})
     ),
     "objectives:period_list": Entry(None, rule(roles={"controllo"}, superuser=200)),
+    # A closed period of the plan in monitoring (a draft plan's periods do not open).
     "objectives:period_open": Entry(
-        k(pk="closed_period"), POST_ONLY, post=rule(DONE, roles={"controllo"})
+        k(pk="monitored_period"), POST_ONLY, post=rule(DONE, roles={"controllo"})
     ),
     "objectives:period_close": Entry(
         k(pk="period"), POST_ONLY, post=rule(DONE, roles={"controllo"})
@@ -286,6 +296,17 @@ WORKFLOW = {
         None, rule(roles={"controllo"}, superuser=200), post=rule(logged_in=405)
     ),
     "objectives:plan_detail": Entry(k(pk="plan"), rule()),
+    # The plan's life on its page: the controllo di gestione approves a draft (with its
+    # delibera) and closes a plan in monitoring whose periods are all closed.
+    "objectives:plan_approve": Entry(
+        k(pk="plan"),
+        POST_ONLY,
+        post=rule(DONE, roles={"controllo"}),
+        data=lambda d, side: {"act_number": "12", "act_date": "2024-01-15"},
+    ),
+    "objectives:plan_close": Entry(
+        k(pk="monitored"), POST_ONLY, post=rule(DONE, roles={"controllo"})
+    ),
 }
 
 # A responsible sees their own figures and the ente's headline; the ente's tables, the
@@ -318,15 +339,28 @@ REPORTING = {
         data=lambda d, side: {"kind": "plan", "format": "csv"},
     ),
     "reporting:export_job_detail": Entry(k(pk="job"), rule()),
-    "reporting:export_job_download": Entry(k(pk="job"), rule()),
-    "reporting:relazione_index": Entry(k(pk="plan"), rule(302, roles=ENTE_ROLES)),
-    "reporting:relazione_detail": Entry(
-        kv(pk=lambda rows: rows.plan.pk, year=2024), rule(roles=ENTE_ROLES)
+    # A queued job: cancelled by whoever asked for it (the dirigente) or the controllo; any
+    # other member is refused (403), another ente's job is not found.
+    "reporting:export_job_cancel": Entry(
+        k(pk="queued_job"),
+        POST_ONLY,
+        post=lambda p, own: (
+            DONE
+            if own and p in ("dirigente", "outsider_dirigente")
+            else rule(DONE, roles={"controllo"})(p, own)
+        ),
     ),
+    "reporting:export_job_download": Entry(k(pk="job"), rule()),
+    # The Relazione is every member's: a dirigente/EQ reads their own sections and the ente's
+    # aggregate (as on the dashboard), the ente roles all of it; another ente's is not found.
+    "reporting:relazione_index": Entry(k(pk="plan"), rule(302)),
+    "reporting:relazione_detail": Entry(kv(pk=lambda rows: rows.plan.pk, year=2024), rule()),
     "reporting:relazione_validate": Entry(
         kv(pk=lambda rows: rows.plan.pk, year=2024),
         POST_ONLY,
-        post=rule(DONE, roles={"ndv"}),
+        # The year's gate: a period still open, reports not validated: the NdV is told why
+        # (400) and nothing is stored; the other roles are refused before it (403).
+        post=rule(400, roles={"ndv"}),
         data=lambda d, side: {
             "statement": "Il Nucleo valida la Relazione.",
             "validated_on": "2025-04-30",
@@ -413,8 +447,9 @@ def ente_model(**pages) -> dict:
         "history": (A(200, 404), A(200, 404)),
         "redirect": (A(302, 302), A(302, 302)),
         # A past version may be read, never reverted to (issue 10: revert writes around the
-        # workflow), by anyone.
-        "version": (A(200, 404), A(403, 404, su=403)),
+        # workflow), by anyone: a POST is refused before the row is looked up (403 whatever
+        # the row, which tells nothing of another ente's); another ente's version: 404.
+        "version": (A(200, 404), A(403, 403, su=403)),
     } | pages
 
 
@@ -468,9 +503,18 @@ def _forged_validation(d, side) -> dict:
 
 
 # The POST bodies of the admin's attacks (others post an empty form, or confirm a delete).
-FORGED = {("objectives.progress", "change"): _forged_validation}
+FORGED = {
+    ("objectives.progress", "change"): _forged_validation,
+    ("objectives.monitoringperiod", "changelist"): lambda d, side: {
+        "action": "close_periods",
+        "index": "0",
+        "_selected_action": [getattr(d, side).period.pk],
+    },
+}
 AXES = {"add": (403, 403), "change": (200, DONE)}
 KEPT = {"delete": (200, 200)}
+TASKS = {"add": (403, 403), "change": (200, 403), "delete": (403, 403)}
+PERIODS = "/admin/objectives/monitoringperiod/"
 ADMIN_MODELS = {
     "organisation.ente": ente_model(
         add=(A(403, 403, su=200), A(403, 403, su=200)),
@@ -481,11 +525,21 @@ ADMIN_MODELS = {
     "organisation.assignment": ente_model(),
     "organisation.membership": ente_model(),
     "objectives.plan": ente_model(**PROTECTED),
-    "objectives.objective": ente_model(),
+    # Its reports and their evidence would go with it, and nobody deletes those in the admin:
+    # Django lists them on the confirmation page and refuses the POST.
+    "objectives.objective": ente_model(delete=(A(200), A(403))),
     "objectives.indicator": ente_model(),
     "objectives.target": ente_model(),
-    "objectives.monitoringperiod": ente_model(**PROTECTED),
-    "objectives.evidence": ente_model(add=(A(403, 403), A(403, 403)), change=(A(200), A(DONE))),
+    # Created through `period_create`, opened and closed by the changelist's actions (the
+    # controllo closes their ente's open period; another ente's selected is not in their
+    # queryset and nothing happens; the superuser, of no ente, is refused by the service);
+    # never changed or deleted.
+    "objectives.monitoringperiod": ente_model(
+        changelist=(A(200, 200), A(DONE, to(PERIODS), su=to(PERIODS))),
+        change=READ_ONLY["change"],
+        delete=READ_ONLY["delete"],
+    ),
+    "objectives.evidence": ente_model(**READ_ONLY),
     "objectives.progress": ente_model(**READ_ONLY),
     "objectives.progressevent": ente_model(**READ_ONLY),
     "objectives.importrecord": ente_model(**READ_ONLY),
@@ -498,6 +552,8 @@ ADMIN_MODELS = {
     "axes.accessattempt": shared_model(controllo=NO_RIGHTS, superuser=AXES),
     "axes.accesslog": shared_model(controllo=NO_RIGHTS, superuser=AXES),
     "axes.accessfailurelog": shared_model(controllo=NO_RIGHTS, superuser=AXES),
+    # django-tasks-db's own admin of the task rows: read-only, for the superuser only.
+    "django_tasks_database.dbtaskresult": shared_model(controllo=NO_RIGHTS, superuser=TASKS),
 }
 SUFFIX = {"_changelist": "changelist", "_add": "add", "_change": "change", "_delete": "delete"}
 SUFFIX |= {"_history": "history", "_simple_history": "version"}
@@ -537,7 +593,10 @@ def admin_entries() -> dict[str, Entry]:
                 data = FORGED.get((label, page))
                 if page == "delete":
                     data = lambda d, side: {"post": "yes"}  # noqa: E731
-                entries[prefix + suffix] = Entry(_object_kwargs(label, page), get, post, data)
+                kwargs = _object_kwargs(label, page)
+                if kwargs is None and data is not None:
+                    kwargs = lambda d, side: {}  # noqa: E731 - the body names each side's row
+                entries[prefix + suffix] = Entry(kwargs, get, post, data)
     return entries
 
 
@@ -644,6 +703,24 @@ def _ente_rows(personas, ente, *, dirigente, eq, controllo, ndv, segretario, col
     )
     job.file.save("piano.csv", ContentFile(b"a;b\n"), save=True)
     published = make_plan(ente, title=f"Piano pubblicato {ente.name}", status=Plan.Status.VALIDATO)
+    monitored = make_plan(
+        ente,
+        title=f"Piano in monitoraggio {ente.name}",
+        status=Plan.Status.IN_MONITORAGGIO,
+        approval_act_number="1",
+        approval_act_date=dt.date(2024, 1, 15),
+    )
+    monitored_period = MonitoringPeriod.objects.create(
+        ente=ente, plan=monitored, name="30/06/2024", reference_date=dt.date(2024, 6, 30)
+    )
+    queued_job = ExportJob.objects.create(
+        ente=ente, plan=plan, kind="plan", format="pdf", requested_by=dirigente
+    )
+    # A draft report of the closed period, never sent: the NdV may exclude it.
+    progress_rows_ensure(period=closed)
+    excludable = Progress.objects.get(
+        period=closed, objective=objectives["inviato"], responsible=person
+    )
     record = ImportRecord.objects.create(ente=ente, file_name="piano.xlsx", outcome="refused")
     upload_token = _upload(controllo, ente)
     target = indicator.targets.first()
@@ -660,6 +737,10 @@ def _ente_rows(personas, ente, *, dirigente, eq, controllo, ndv, segretario, col
         responsible=person,
         evidence=evidence,
         job=job,
+        queued_job=queued_job,
+        monitored=monitored,
+        monitored_period=monitored_period,
+        excludable=excludable,
         upload_token=upload_token,
         **reports,
         admin_rows={
@@ -684,6 +765,7 @@ def _ente_rows(personas, ente, *, dirigente, eq, controllo, ndv, segretario, col
             "axes.accessattempt": None,
             "axes.accesslog": None,
             "axes.accessfailurelog": None,
+            "django_tasks_database.dbtaskresult": None,
         },
     )
 
@@ -736,6 +818,9 @@ def matrix_data(django_db_setup, django_db_blocker):
             ndv=_member(p.ente_b, "ndv-b", "ndv"),
             segretario=_member(p.ente_b, "segretario-b", "segretario"),
         )
+        task = DBTaskResult.objects.get(pk=export_job_task.enqueue(a.queued_job.pk).id)
+        a.admin_rows["django_tasks_database.dbtaskresult"] = task
+        b.admin_rows["django_tasks_database.dbtaskresult"] = task
         for label, row in _login_records().items():
             a.admin_rows[label] = b.admin_rows[label] = row
         data = SimpleNamespace(personas=p, A=a, B=b)
@@ -800,6 +885,7 @@ def fingerprint() -> tuple:
         list(Progress.objects.order_by("pk").values_list("pk", "status", "version")),
         list(MonitoringPeriod.objects.order_by("pk").values_list("pk", "is_open")),
         list(Plan.objects.order_by("pk").values_list("pk", "status", "scoring_rules")),
+        list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
     )
 
 

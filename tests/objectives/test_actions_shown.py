@@ -23,11 +23,12 @@ def test_only_who_answers_for_the_objective_is_offered_to_fill_it_in(cycle, clie
 
 
 def test_starting_someone_elses_report_is_refused_and_creates_nothing(cycle, client):
-    Progress.objects.all().delete()
+    mine = Progress.objects.filter(ente=cycle.ente)
+    mine.delete()
     start = reverse("objectives:progress_start", args=[cycle.objective.pk, cycle.period.pk])
     client.force_login(cycle.viewer)
     response = client.post(start)
     assert response.status_code == 403 and "Solo il responsabile" in response.content.decode()
-    assert not Progress.objects.exists()
+    assert not mine.exists()
     client.force_login(cycle.dirigente)
-    assert client.post(start).status_code == 302 and Progress.objects.count() == 1
+    assert client.post(start).status_code == 302 and mine.count() == 1

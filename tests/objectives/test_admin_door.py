@@ -167,7 +167,8 @@ def test_audit_events_are_append_only_for_everyone(world, client, report, who):
     record.refresh_from_db()
     assert (event.note, event.to_status) == ("inviato", "inviato")
     assert record.file_name == "piano.xlsx"
-    assert ProgressEvent.objects.count() == 1 and ImportRecord.objects.count() == 1
+    assert ProgressEvent.objects.filter(ente=world.ente_a).count() == 1
+    assert ImportRecord.objects.filter(ente=world.ente_a).count() == 1
 
 
 def test_deleting_a_plan_cannot_take_its_audit_trail_with_it(world, client, report):
@@ -218,7 +219,7 @@ def test_period_is_not_opened_through_the_plans_inline(world, client):
     period.refresh_from_db()
     assert period.is_open is False
     assert list(MonitoringPeriod.objects.filter(plan=world.plan_a)) == [period]
-    assert not Progress.objects.exists()
+    assert not Progress.objects.filter(ente=world.ente_a).exists()
     # the period's own change page does not take a POST either
     change = reverse("admin:objectives_monitoringperiod_change", args=[period.pk])
     assert client.post(change, {"is_open": "on", "name": "x"}).status_code == 403
@@ -242,7 +243,7 @@ def test_period_opened_from_the_admin_goes_through_the_service(world, client):
     period = MonitoringPeriod.objects.get(plan=world.plan_a)
     assert period.is_open is False and period.ente_id == world.ente_a.pk
     assert period.history.get().history_user == world.controllo
-    assert not Progress.objects.exists()
+    assert not Progress.objects.filter(ente=world.ente_a).exists()
     twin = client.post(
         reverse("admin:objectives_monitoringperiod_add"),
         {"plan": world.plan_a.pk, "name": "31/12/2024", "reference_date": "31/12/2024"},
@@ -512,4 +513,4 @@ def test_period_create_service_checks_the_role_and_the_plans_years(world):
             reference_date=dt.date(2031, 12, 31),
             acting_user=world.controllo,
         )
-    assert not MonitoringPeriod.objects.exists()
+    assert not MonitoringPeriod.objects.filter(plan=world.plan_a).exists()
