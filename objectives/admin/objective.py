@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from objectives.admin.plan import (
+    RELATED_ONLY,
     PlanContentLockAdmin,
     PlanContentLockInline,
     content_lock_message,
@@ -24,8 +25,6 @@ from organisation.admin import (
     LabelledTabularMixin,
 )
 from piao.formatting import format_percent
-
-RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 
 
 class TargetInline(

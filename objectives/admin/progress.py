@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from objectives.admin.plan import RELATED_ONLY
 from objectives.models import (
     Evidence,
     ImportRecord,
@@ -16,8 +17,6 @@ from organisation.admin import (
     EnteScopedFieldsMixin,
     ReadOnlyAdminMixin,
 )
-
-RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 
 
 class MeasurementInline(ReadOnlyAdminMixin, EnteScopedFieldsMixin, admin.TabularInline):

@@ -13,7 +13,7 @@ from objectives.filters import ProgressFilter
 from objectives.lists import list_source
 from organisation.access import user_entes
 from piao.tables import configure_table
-from reporting.access import check_export_allowed
+from reporting.access import check_export_allowed, sees_all_figures
 from reporting.exports import jobs, tabular
 from reporting.models import ExportJob
 
@@ -167,9 +167,10 @@ def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def export_job_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
-    job_list = ExportJob.objects.filter(ente=plan.ente_id, plan=plan).select_related(
-        "requested_by"
-    )[:20]
+    jobs = ExportJob.objects.filter(ente=plan.ente_id, plan=plan)
+    if not sees_all_figures(request.user, plan):  # the Relazione's jobs: check_export_allowed
+        jobs = jobs.exclude(kind=ExportJob.Kind.RELAZIONE)
+    job_list = jobs.select_related("requested_by")[:20]
     return render(request, "reporting/export_job_list.html", {"plan": plan, "jobs": job_list})
 
 

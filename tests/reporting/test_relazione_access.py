@@ -61,5 +61,9 @@ def test_a_dirigente_cannot_start_or_download_the_relazione_pdf(results, client)
     download = reverse("reporting:export_job_download", args=[job.pk])
     assert client.get(download).status_code == 403
     assert client.get(reverse("reporting:export_job_detail", args=[job.pk])).status_code == 403
+    listing = client.get(reverse("reporting:export_job_list", args=[results.plan.pk]))
+    assert listing.status_code == 200 and job not in listing.context["jobs"]
     client.force_login(results.segretario)
     assert client.get(download).status_code == 200
+    listing = client.get(reverse("reporting:export_job_list", args=[results.plan.pk]))
+    assert job in listing.context["jobs"]
